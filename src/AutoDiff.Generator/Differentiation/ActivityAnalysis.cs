@@ -1,0 +1,72 @@
+using System.Collections.Generic;
+using System.Linq;
+using AutoDiff.Generator.Model;
+
+namespace AutoDiff.Generator.Differentiation;
+
+/// <summary>
+/// Finds the active variables: floating values (and arrays of them) that depend on a differentiable parameter.
+/// Only active values get adjoints. The analysis is flow-insensitive (a variable is active if any assignment
+/// makes it so), which is conservative: it may keep an adjoint that stays zero, never drops one that is needed.
+/// </summary>
+internal sealed class ActivityAnalysis
+{
+    private readonly HashSet<string> _active;
+
+    private ActivityAnalysis(HashSet<string> active) => _active = active;
+
+    public IReadOnlyCollection<string> ActiveNames => _active;
+
+    public static ActivityAnalysis Run(Block body, IEnumerable<ParameterModel> parameters)
+    {
+        var active = new HashSet<string>(parameters.Where(p => p.IsDifferentiable).Select(p => p.Name));
+        var analysis = new ActivityAnalysis(active);
+        List<Assign> assignments = IrWalker.Statements(body).OfType<Assign>().ToList();
+        List<Return> returns = IrWalker.Statements(body).OfType<Return>().ToList();
+        bool changed = true;
+        while (changed)
+        {
+            changed = false;
+            foreach (Assign assignment in assignments)
+            {
+                string? root = IrWalker.RootName(assignment.Target);
+                bool carriesDerivative = assignment.Target.Type.IsFloating || assignment.Target.Type.IsFloatingCollection;
+                if (root is not null && carriesDerivative && !active.Contains(root) && analysis.IsActive(assignment.Value))
+                {
+                    active.Add(root);
+                    changed = true;
+                }
+            }
+        }
+
+        return analysis;
+    }
+
+    public bool IsActiveName(string name) => _active.Contains(name);
+
+    /// <summary>True when the expression's value is floating and depends on a differentiable input.</summary>
+    public bool IsActive(Expr expr)
+    {
+        if (!expr.Type.IsFloating)
+        {
+            return false;
+        }
+
+        return expr switch
+        {
+            VarRef v => _active.Contains(v.Name),
+            ElementRef e => IsActiveCollection(e.Collection),
+            Unary u => IsActive(u.Operand),
+            Binary b => IsActive(b.Left) || IsActive(b.Right),
+            Conditional c => IsActive(c.WhenTrue) || IsActive(c.WhenFalse),
+            Cast c => IsActive(c.Operand),
+            MathCall m => m.Arguments.Any(IsActive),
+            DiffCall d => d.Arguments.Any(a => IsActive(a) || IsActiveCollection(a)),
+            _ => false,
+        };
+    }
+
+    /// <summary>True when the expression is an array or span whose elements are active.</summary>
+    public bool IsActiveCollection(Expr expr) =>
+        expr.Type.IsFloatingCollection && IrWalker.RootName(expr) is { } name && _active.Contains(name);
+}

@@ -1,0 +1,989 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using AutoDiff.Generator.Model;
+
+namespace AutoDiff.Generator.Differentiation;
+
+/// <summary>
+/// Stage 2, the AD itself: turns a method's IR into the body of its reverse-mode gradient.
+/// </summary>
+/// <remarks>
+/// <para>Like Clad, every statement is differentiated into a pair (<see cref="StmtDiff"/>): the code of the forward
+/// sweep and the code of the reverse sweep; a block's reverse sweep is its statements' reverse parts in reverse
+/// order. Values the reverse sweep reads and a later statement overwrites are saved before the overwrite (in a
+/// local, or on a <c>Tape</c> inside loops) and restored when the reverse sweep passes that statement again. Loops
+/// record how many times they ran; branches record which way they went. Counted loops run backwards without a
+/// tape, and loop-local values computed from loop invariants are recomputed rather than recorded.</para>
+/// <para>Adjoints are named after the user's variables: <c>d_x</c> for a local <c>x</c>, the gradient output
+/// (<c>dx</c>) for a parameter.</para>
+/// </remarks>
+internal sealed class ReverseModeBuilder
+{
+    private readonly MethodModel _method;
+    private readonly CancellationToken _cancellationToken;
+    private readonly Namer _namer;
+    private readonly Dictionary<string, TypeRef> _types = new();
+    private readonly Dictionary<string, string> _adjointNames = new();
+    private readonly HashSet<string> _reverseReads = new();
+    private readonly HashSet<string> _inlineDeclared = new();
+    private readonly HashSet<string> _canonicalIndices = new();
+    private readonly Dictionary<Loop, HashSet<string>> _rematerialized = new(ReferenceComparer<Loop>.Instance);
+    private readonly Dictionary<string, int> _assignmentCounts = new();
+    private readonly List<(string Type, string Name, string Initializer)> _hoisted = new();
+    private readonly List<LocalModel> _allLocals = new();
+    private readonly Stack<Loop> _loops = new();
+    private readonly SortedSet<string> _tapes = new(System.StringComparer.Ordinal);
+    private ActivityAnalysis _activity = null!;
+    private string _resultName = "result";
+
+    private ReverseModeBuilder(MethodModel method, CancellationToken cancellationToken)
+    {
+        _method = method;
+        _cancellationToken = cancellationToken;
+        IEnumerable<string> userNames = method.Parameters.Select(p => p.Name)
+            .Concat(method.Parameters.Where(p => p.GradientName is not null).Select(p => p.GradientName!))
+            .Concat(method.Locals.Select(l => l.Name));
+        _namer = new Namer(userNames);
+    }
+
+    /// <summary>Where the current statement sits: inside how many blocks, inside a loop or not.</summary>
+    private readonly record struct Context(int Depth, bool InLoop)
+    {
+        public bool AtTop => Depth == 0 && !InLoop;
+
+        public Context Nested() => this with { Depth = Depth + 1 };
+
+        public Context InsideLoop() => new(Depth + 1, true);
+    }
+
+    public static GradientBody Build(MethodModel method, CancellationToken cancellationToken) =>
+        new ReverseModeBuilder(method, cancellationToken).Build();
+
+    private GradientBody Build()
+    {
+        (Block body, JumpLowering lowering) = JumpLowering.Lower(_method.Body!, _method.ReturnType, _namer);
+        _resultName = lowering.ResultName;
+
+        foreach (ParameterModel parameter in _method.Parameters)
+        {
+            _types[parameter.Name] = parameter.Type;
+            if (parameter.GradientName is not null)
+            {
+                _adjointNames[parameter.Name] = parameter.GradientName;
+            }
+        }
+
+        _allLocals.AddRange(_method.Locals.Concat(lowering.NewLocals));
+        foreach (LocalModel local in _allLocals)
+        {
+            _types[local.Name] = local.Type;
+        }
+
+        _types[_resultName] = _method.ReturnType;
+        _activity = ActivityAnalysis.Run(body, _method.Parameters);
+        Analyze(body, new Context(0, false), enclosingLoop: null);
+        ComputeReverseReads(body);
+
+        foreach (string name in _activity.ActiveNames.OrderBy(n => n, System.StringComparer.Ordinal))
+        {
+            if (!_adjointNames.ContainsKey(name))
+            {
+                _adjointNames[name] = _namer.Fresh("d_" + name);
+            }
+        }
+
+        StmtDiff diff = DiffBlock(body, new Context(0, false));
+
+        var lines = new CodeBuilder();
+        WritePrologue(lines);
+        foreach ((string type, string name, string initializer) in _hoisted)
+        {
+            lines.Line($"{type} {name} = {initializer};");
+        }
+
+        foreach (string element in _tapes)
+        {
+            lines.Line($"var {TapeName(element)} = global::AutoDiff.CompilerServices.Tape<{element}>.Rent();");
+        }
+
+        lines.Blank();
+        lines.Comment("Forward sweep: the original computation, saving what the reverse sweep needs.");
+        lines.AddRange(diff.Forward);
+        lines.Blank();
+        lines.Comment("Reverse sweep: propagate d(result)/d(result) = 1 back to the inputs.");
+        if (_activity.IsActiveName(_resultName))
+        {
+            lines.Line($"{_method.ReturnType.Name} {_adjointNames[_resultName]} = 1;");
+        }
+
+        lines.AddRange(diff.Reverse);
+        if (_tapes.Count > 0)
+        {
+            lines.Blank();
+            foreach (string element in _tapes)
+            {
+                lines.Line($"global::AutoDiff.CompilerServices.Tape<{element}>.Return({TapeName(element)});");
+            }
+        }
+
+        lines.Line($"return {_resultName};");
+        return new GradientBody(lines.Build().ToEquatableArray());
+    }
+
+    // ------------------------------------------------------------------ analysis
+
+    /// <summary>Counts assignments, finds counted loops, inline declarations and recomputable loop locals.</summary>
+    private void Analyze(Block block, Context context, Loop? enclosingLoop)
+    {
+        foreach (Stmt statement in block.Statements)
+        {
+            switch (statement)
+            {
+                case Assign assign:
+                    if (IrWalker.RootName(assign.Target) is { } root)
+                    {
+                        _assignmentCounts[root] = _assignmentCounts.TryGetValue(root, out int count) ? count + 1 : 1;
+                        if (assign.IsDeclaration && assign.Target is VarRef && context.AtTop)
+                        {
+                            _inlineDeclared.Add(root);
+                        }
+                    }
+
+                    break;
+                case If branch:
+                    Analyze(branch.Then, context.Nested(), enclosingLoop);
+                    Analyze(branch.Else, context.Nested(), enclosingLoop);
+                    break;
+                case Loop loop:
+                    CanonicalLoop? canonical = CanonicalLoop.TryMatch(loop);
+                    if (canonical is not null)
+                    {
+                        _canonicalIndices.Add(canonical.Index);
+                    }
+                    else
+                    {
+                        Analyze(loop.Init, context, enclosingLoop);
+                    }
+
+                    Analyze(loop.Body, context.InsideLoop(), loop);
+                    Analyze(loop.Step, context.InsideLoop(), loop);
+                    break;
+            }
+        }
+
+        if (enclosingLoop is not null && ReferenceEquals(block, enclosingLoop.Body))
+        {
+            _rematerialized[enclosingLoop] = FindRecomputable(enclosingLoop);
+        }
+    }
+
+    /// <summary>
+    /// Loop-body locals declared at the top of the body from values the loop never changes (and the loop index):
+    /// the reverse sweep recomputes them at the start of each reversed iteration instead of recording them.
+    /// </summary>
+    private HashSet<string> FindRecomputable(Loop loop)
+    {
+        var assignedInLoop = new HashSet<string>();
+        foreach (Stmt s in IrWalker.Statements(loop.Body).Concat(IrWalker.Statements(loop.Step)))
+        {
+            if (s is Assign a && IrWalker.RootName(a.Target) is { } root)
+            {
+                assignedInLoop.Add(root);
+            }
+        }
+
+        string? index = CanonicalLoop.TryMatch(loop)?.Index;
+        var recomputable = new HashSet<string>();
+        foreach (Stmt statement in loop.Body.Statements)
+        {
+            if (statement is not Assign { IsDeclaration: true, Target: VarRef target } assign || target.Type.IsCollection ||
+                target.Type.Shape == TypeShape.Other || _assignmentCounts.TryGetValue(target.Name, out int count) && count > 1)
+            {
+                continue;
+            }
+
+            bool pure = IrWalker.DescendantsAndSelf(assign.Value).All(e => e switch
+            {
+                DiffCall or NewArray => false,
+                Opaque o => o.Format.IndexOf('(') < 0,
+                VarRef v => recomputable.Contains(v.Name) || v.Name == index || !assignedInLoop.Contains(v.Name),
+                _ => true,
+            });
+            if (pure)
+            {
+                recomputable.Add(target.Name);
+            }
+        }
+
+        return recomputable;
+    }
+
+    /// <summary>
+    /// Finds every variable the reverse sweep reads (in a partial derivative, an index, a recomputed value): only those
+    /// must be saved before they are overwritten.
+    /// </summary>
+    private void ComputeReverseReads(Block body)
+    {
+        int before;
+        do
+        {
+            before = _reverseReads.Count;
+            CollectReverseReads(body, new Context(0, false), null);
+        }
+        while (_reverseReads.Count != before);
+    }
+
+    private void CollectReverseReads(Block block, Context context, Loop? loop)
+    {
+        foreach (Stmt statement in block.Statements)
+        {
+            switch (statement)
+            {
+                case Assign assign:
+                    if (loop is not null && IsRecomputed(assign, loop))
+                    {
+                        IrWalker.CollectReads(assign.Value, _reverseReads);
+                    }
+
+                    if (IsActiveTarget(assign.Target))
+                    {
+                        if (assign.Target is ElementRef element)
+                        {
+                            IrWalker.CollectReads(element.Index, _reverseReads);
+                        }
+
+                        Expr propagated = AccumulatedPart(assign) ?? assign.Value;
+                        if (_activity.IsActive(propagated))
+                        {
+                            CollectPropagationReads(propagated);
+                        }
+                    }
+
+                    if (assign.Target is ElementRef saved && IrWalker.RootName(saved) is { } root && _reverseReads.Contains(root))
+                    {
+                        IrWalker.CollectReads(saved.Index, _reverseReads);
+                    }
+
+                    break;
+                case If branch:
+                    CollectReverseReads(branch.Then, context.Nested(), loop);
+                    CollectReverseReads(branch.Else, context.Nested(), loop);
+                    break;
+                case Loop inner:
+                    CollectReverseReads(inner.Init, context, loop);
+                    CollectReverseReads(inner.Body, context.InsideLoop(), inner);
+                    CollectReverseReads(inner.Step, context.InsideLoop(), inner);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The variables read by the adjoint code of an active expression.</summary>
+    private void CollectPropagationReads(Expr expr)
+    {
+        void Reads(Expr e) => IrWalker.CollectReads(e, _reverseReads);
+
+        switch (expr)
+        {
+            case ElementRef e:
+                Reads(e.Index);
+                break;
+            case Unary u:
+                CollectPropagationReads(u.Operand);
+                break;
+            case Binary { Operator: "+" or "-" } b:
+                ForActive(b.Left, CollectPropagationReads);
+                ForActive(b.Right, CollectPropagationReads);
+                break;
+            case Binary { Operator: "*" } b:
+                if (_activity.IsActive(b.Left))
+                {
+                    Reads(b.Right);
+                    CollectPropagationReads(b.Left);
+                }
+
+                if (_activity.IsActive(b.Right))
+                {
+                    Reads(b.Left);
+                    CollectPropagationReads(b.Right);
+                }
+
+                break;
+            case Binary { Operator: "/" } b:
+                Reads(b.Right);
+                ForActive(b.Left, CollectPropagationReads);
+                if (_activity.IsActive(b.Right))
+                {
+                    Reads(b.Left);
+                    CollectPropagationReads(b.Right);
+                }
+
+                break;
+            case Conditional c:
+                Reads(c.Condition);
+                ForActive(c.WhenTrue, CollectPropagationReads);
+                ForActive(c.WhenFalse, CollectPropagationReads);
+                break;
+            case Cast c:
+                ForActive(c.Operand, CollectPropagationReads);
+                break;
+            case MathCall m:
+                foreach (Expr a in m.Arguments)
+                {
+                    Reads(a);
+                    ForActive(a, CollectPropagationReads);
+                }
+
+                break;
+            case DiffCall d:
+                Reads(d);
+                foreach (Expr a in d.Arguments)
+                {
+                    ForActive(a, CollectPropagationReads);
+                }
+
+                break;
+        }
+    }
+
+    private void ForActive(Expr expr, System.Action<Expr> action)
+    {
+        if (_activity.IsActive(expr))
+        {
+            action(expr);
+        }
+    }
+
+    // ------------------------------------------------------------------ statements
+
+    private StmtDiff DiffBlock(Block block, Context context)
+    {
+        var forward = new List<Node>();
+        var reversed = new List<List<Node>>();
+        foreach (Stmt statement in block.Statements)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            StmtDiff diff = DiffStatement(statement, context);
+            forward.AddRange(diff.Forward);
+            reversed.Add(diff.Reverse);
+        }
+
+        reversed.Reverse();
+        return new StmtDiff(forward, reversed.SelectMany(r => r).ToList());
+    }
+
+    private StmtDiff DiffStatement(Stmt statement, Context context) => statement switch
+    {
+        Assign assign => DiffAssign(assign, context, _loops.Count > 0 && IsRecomputed(assign, _loops.Peek())),
+        If branch => DiffIf(branch, context),
+        Loop loop => DiffLoop(loop, context),
+        ForwardOnly forwardOnly => new StmtDiff(new List<Node> { new Line(forwardOnly.Code) }, new List<Node>()),
+        _ => new StmtDiff(new List<Node>(), new List<Node>()),
+    };
+
+    private StmtDiff DiffAssign(Assign assign, Context context, bool recomputed = false)
+    {
+        var forward = new List<Node>();
+        var reverse = new List<Node>();
+        string target = Print(assign.Target).Text;
+        string? root = IrWalker.RootName(assign.Target);
+        bool firstDefinition = assign.IsDeclaration && context.AtTop;
+
+        // Save the old value if the reverse sweep reads it (skipped for a first definition, which has none).
+        bool save = root is not null && !recomputed && !firstDefinition && _reverseReads.Contains(root) &&
+                    !(assign.Target is VarRef && assign.Target.Type.IsCollection);
+        if (save)
+        {
+            string type = assign.Target.Type.Shape == TypeShape.Scalar ? assign.Target.Type.ElementName : assign.Target.Type.Name;
+            if (context.InLoop)
+            {
+                _tapes.Add(type);
+                forward.Add(new Line($"{TapeName(type)}.Push({target});"));
+                reverse.Add(new Line($"{target} = {TapeName(type)}.Pop();"));
+            }
+            else
+            {
+                string saved = _namer.Numbered("_saved_" + root + "_");
+                Declare(type, saved, context, forward, target);
+                reverse.Add(new Line($"{target} = {saved};"));
+            }
+        }
+
+        forward.Add(new Line(ForwardAssignment(assign, firstDefinition && root is not null && _inlineDeclared.Contains(root))));
+        if (assign.Value is NewArray && root is not null && _activity.IsActiveName(root))
+        {
+            forward.Add(new Line($"{_adjointNames[root]} = new {assign.Target.Type.ElementName}[{target}.Length];"));
+        }
+
+        if (!IsActiveTarget(assign.Target))
+        {
+            return new StmtDiff(forward, reverse);
+        }
+
+        var adjointCode = new List<Node>();
+        Code adjoint = AdjointOf(assign.Target);
+        Expr? accumulated = AccumulatedPart(assign);
+        if (accumulated is not null)
+        {
+            // x += e: x's own adjoint passes through unchanged (∂x_new/∂x_old = 1); e receives it.
+            Propagate(accumulated, new Adjoint(adjoint, assign.Value is Binary { Operator: "-" }), adjointCode);
+        }
+        else if (!_activity.IsActive(assign.Value))
+        {
+            if (!firstDefinition)
+            {
+                adjointCode.Add(new Line($"{adjoint.Text} = 0;"));
+            }
+        }
+        else if (root is not null && IrWalker.Mentions(assign.Value, root))
+        {
+            // x = f(x, …): take x's adjoint aside before f's partials add to it again.
+            string temporary = _namer.Numbered("_adj");
+            adjointCode.Add(new Line($"{assign.Target.Type.ElementName} {temporary} = {adjoint.Text};"));
+            adjointCode.Add(new Line($"{adjoint.Text} = 0;"));
+            Propagate(assign.Value, new Adjoint(Code.Atom(temporary), false), adjointCode);
+        }
+        else
+        {
+            Propagate(assign.Value, new Adjoint(adjoint, false), adjointCode);
+            if (!firstDefinition)
+            {
+                adjointCode.Add(new Line($"{adjoint.Text} = 0;"));
+            }
+        }
+
+        if (adjointCode.Count > 0)
+        {
+            reverse.Add(new Comment($"line {assign.Line}: {assign.Source}"));
+            reverse.AddRange(adjointCode);
+        }
+
+        return new StmtDiff(forward, reverse);
+    }
+
+    /// <summary>For <c>x = x + e</c> or <c>x = x - e</c> (with no other x in e) returns e; otherwise null.</summary>
+    private static Expr? AccumulatedPart(Assign assign)
+    {
+        if (assign.Value is Binary { Operator: "+" or "-" } binary && binary.Left == assign.Target &&
+            IrWalker.RootName(assign.Target) is { } root && !IrWalker.Mentions(binary.Right, root))
+        {
+            return binary.Right;
+        }
+
+        return null;
+    }
+
+    private string ForwardAssignment(Assign assign, bool declareHere)
+    {
+        string target = Print(assign.Target).Text;
+        if (declareHere)
+        {
+            return $"{assign.Target.Type.Name} {target} = {Print(assign.Value).Text};";
+        }
+
+        if (assign.CompoundOperator is { } op && assign.Value is Binary binary && binary.Left == assign.Target)
+        {
+            if (binary.Right is Literal { Text: "1" or "1d" or "1f" or "1L" } && op is "+" or "-")
+            {
+                return $"{target}{op}{op};";
+            }
+
+            return $"{target} {op}= {Print(binary.Right).Text};";
+        }
+
+        return $"{target} = {Print(assign.Value).Text};";
+    }
+
+    private StmtDiff DiffIf(If branch, Context context)
+    {
+        StmtDiff then = DiffBlock(branch.Then, context.Nested());
+        StmtDiff otherwise = DiffBlock(branch.Else, context.Nested());
+        var forward = new List<Node>();
+        var reverse = new List<Node>();
+
+        if (then.Reverse.Count == 0 && otherwise.Reverse.Count == 0)
+        {
+            forward.AddRange(IfElse(Print(branch.Condition).Text, then.Forward, otherwise.Forward));
+            return new StmtDiff(forward, reverse);
+        }
+
+        // Record the decision: the reverse sweep must take the same branch, and the condition's inputs may change.
+        string decision = _namer.Numbered("_cond");
+        Declare("bool", decision, context, forward, Print(branch.Condition).Text);
+        forward.AddRange(IfElse(decision, then.Forward, otherwise.Forward));
+        if (context.InLoop)
+        {
+            _tapes.Add("bool");
+            forward.Add(new Line($"{TapeName("bool")}.Push({decision});"));
+            reverse.Add(new Line($"{decision} = {TapeName("bool")}.Pop();"));
+        }
+
+        reverse.Add(new Comment($"line {branch.Line}: {branch.Source}"));
+        if (then.Reverse.Count == 0)
+        {
+            reverse.Add(new BlockNode($"if (!{decision})", otherwise.Reverse));
+        }
+        else
+        {
+            reverse.AddRange(IfElse(decision, then.Reverse, otherwise.Reverse));
+        }
+
+        return new StmtDiff(forward, reverse);
+    }
+
+    private static IEnumerable<Node> IfElse(string condition, List<Node> then, List<Node> otherwise)
+    {
+        yield return new BlockNode($"if ({condition})", then);
+        if (otherwise.Count > 0)
+        {
+            yield return new BlockNode("else", otherwise);
+        }
+    }
+
+    private StmtDiff DiffLoop(Loop loop, Context context)
+    {
+        CanonicalLoop? canonical = CanonicalLoop.TryMatch(loop);
+        Context inner = context.InsideLoop();
+        StmtDiff init = canonical is null ? DiffBlock(loop.Init, context) : new StmtDiff(new List<Node>(), new List<Node>());
+        _loops.Push(loop);
+        StmtDiff body = DiffBlock(loop.Body, inner);
+        _loops.Pop();
+        StmtDiff step = canonical is null ? DiffBlock(loop.Step, inner) : new StmtDiff(new List<Node>(), new List<Node>());
+        string condition = loop.Condition is null ? "true" : Print(loop.Condition).Text;
+        string header = canonical is null ? string.Empty : CanonicalHeader(loop, canonical);
+
+        var forward = new List<Node>(init.Forward);
+        var reverse = new List<Node>();
+        if (body.Reverse.Count == 0 && step.Reverse.Count == 0)
+        {
+            // Nothing in the loop carries a derivative: run it forward only.
+            forward.Add(LoopNode(loop, canonical, header, condition, body.Forward.Concat(step.Forward).ToList()));
+            reverse.AddRange(init.Reverse);
+            return new StmtDiff(forward, reverse);
+        }
+
+        string counter = _namer.Numbered("_iterations");
+        Declare("int", counter, context, forward, "0");
+        string? start = null;
+        if (canonical is not null && canonical.Start is not Literal)
+        {
+            start = _namer.Numbered("_start");
+            Declare("int", start, context, forward, Print(canonical.Start).Text);
+            header = $"for (int {canonical.Index} = {start}; {condition}; {StepText(canonical)})";
+        }
+
+        var forwardBody = new List<Node> { new Line($"{counter}++;") };
+        forwardBody.AddRange(body.Forward);
+        forwardBody.AddRange(step.Forward);
+        forward.Add(LoopNode(loop, canonical, header, condition, forwardBody));
+        if (context.InLoop)
+        {
+            _tapes.Add("int");
+            forward.Add(new Line($"{TapeName("int")}.Push({counter});"));
+            if (start is not null)
+            {
+                forward.Add(new Line($"{TapeName("int")}.Push({start});"));
+                reverse.Add(new Line($"{start} = {TapeName("int")}.Pop();"));
+            }
+
+            reverse.Add(new Line($"{counter} = {TapeName("int")}.Pop();"));
+        }
+
+        var reverseBody = new List<Node>();
+        if (_rematerialized.TryGetValue(loop, out HashSet<string>? recomputed) && recomputed.Count > 0)
+        {
+            foreach (Stmt s in loop.Body.Statements)
+            {
+                if (s is Assign { Target: VarRef v } a && recomputed.Contains(v.Name) && _reverseReads.Contains(v.Name))
+                {
+                    reverseBody.Add(new Line($"{v.Name} = {Print(a.Value).Text};"));
+                }
+            }
+        }
+
+        reverseBody.AddRange(step.Reverse);
+        reverseBody.AddRange(body.Reverse);
+        reverse.Add(new Comment($"line {loop.Line}: {loop.Source}, backwards"));
+        if (canonical is not null)
+        {
+            reverse.Add(new BlockNode(ReverseCanonicalHeader(canonical, counter, start), reverseBody));
+        }
+        else
+        {
+            string iteration = _namer.Numbered("_iteration");
+            reverse.Add(new BlockNode($"for (int {iteration} = {counter}; {iteration} > 0; {iteration}--)", reverseBody));
+        }
+
+        reverse.AddRange(init.Reverse);
+        return new StmtDiff(forward, reverse);
+    }
+
+    private Node LoopNode(Loop loop, CanonicalLoop? canonical, string header, string condition, List<Node> body)
+    {
+        if (canonical is not null)
+        {
+            return new BlockNode(header, body);
+        }
+
+        if (loop.ConditionAtEnd)
+        {
+            return new BlockNode("do", body, $"while ({condition});");
+        }
+
+        return new BlockNode($"while ({condition})", body);
+    }
+
+    private string CanonicalHeader(Loop loop, CanonicalLoop canonical) =>
+        $"for (int {canonical.Index} = {Print(canonical.Start).Text}; {Print(loop.Condition!).Text}; {StepText(canonical)})";
+
+    private static string StepText(CanonicalLoop canonical) => canonical.Step switch
+    {
+        1 => canonical.Index + "++",
+        -1 => canonical.Index + "--",
+        > 0 => $"{canonical.Index} += {canonical.Step}",
+        _ => $"{canonical.Index} -= {-canonical.Step}",
+    };
+
+    private string ReverseCanonicalHeader(CanonicalLoop canonical, string counter, string? start)
+    {
+        // Iteration k ran with i = start + k * step; run k = count-1 … 0.
+        Code first = start is not null ? Code.Atom(start) : Print(canonical.Start);
+        Code last;
+        if (canonical.Step == 1)
+        {
+            last = first.Text == "0" ? Code.Binary(Code.Atom(counter), "-", Code.Atom("1")) : Code.Binary(Code.Binary(first, "+", Code.Atom(counter)), "-", Code.Atom("1"));
+        }
+        else
+        {
+            Code offset = Code.Binary(Code.Binary(Code.Atom(counter), "-", Code.Atom("1")), "*", Code.Atom(canonical.Step.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            last = first.Text == "0" ? offset : Code.Binary(first, "+", offset);
+        }
+
+        string comparison = canonical.Step > 0 ? ">=" : "<=";
+        string step = canonical.Step switch
+        {
+            1 => canonical.Index + "--",
+            -1 => canonical.Index + "++",
+            > 0 => $"{canonical.Index} -= {canonical.Step}",
+            _ => $"{canonical.Index} += {-canonical.Step}",
+        };
+        return $"for (int {canonical.Index} = {last.Text}; {canonical.Index} {comparison} {first.Text}; {step})";
+    }
+
+    /// <summary>Declares a bookkeeping variable: in place at the top level, hoisted to the method start elsewhere.</summary>
+    private void Declare(string type, string name, Context context, List<Node> forward, string value)
+    {
+        if (context.AtTop)
+        {
+            forward.Add(new Line($"{type} {name} = {value};"));
+        }
+        else
+        {
+            _hoisted.Add((type, name, "default"));
+            forward.Add(new Line($"{name} = {value};"));
+        }
+    }
+
+    private bool IsRecomputed(Assign assign, Loop loop) =>
+        assign.Target is VarRef v && _rematerialized.TryGetValue(loop, out HashSet<string>? set) && set.Contains(v.Name);
+
+    // ------------------------------------------------------------------ expressions: adjoint propagation
+
+    /// <summary>An adjoint value flowing into an expression, possibly negated (emitted as <c>-=</c>).</summary>
+    private readonly record struct Adjoint(Code Value, bool Negated)
+    {
+        public Adjoint Times(Code factor) => this with { Value = Code.Multiply(Value, factor) };
+
+        public Adjoint Negate() => this with { Negated = !Negated };
+    }
+
+    private bool IsActiveTarget(Expr target) => target switch
+    {
+        VarRef v => v.Type.IsFloating && _activity.IsActiveName(v.Name),
+        ElementRef e => _activity.IsActiveCollection(e.Collection),
+        _ => false,
+    };
+
+    private Code AdjointOf(Expr target) => target switch
+    {
+        VarRef v => Code.Atom(_adjointNames[v.Name]),
+        ElementRef e => Code.Atom($"{_adjointNames[IrWalker.RootName(e)!]}[{Print(e.Index).Text}]"),
+        _ => throw new System.InvalidOperationException("not an assignable target"),
+    };
+
+    /// <summary>Emits the code that adds <paramref name="adjoint"/> × ∂expr/∂v to the adjoint of every active v in expr.</summary>
+    private void Propagate(Expr expr, Adjoint adjoint, List<Node> output)
+    {
+        if (!_activity.IsActive(expr))
+        {
+            return;
+        }
+
+        switch (expr)
+        {
+            case VarRef or ElementRef:
+                output.Add(new Line($"{AdjointOf(expr).Text} {(adjoint.Negated ? "-=" : "+=")} {adjoint.Value.Text};"));
+                break;
+
+            case Unary { Operator: "-" } u:
+                Propagate(u.Operand, adjoint.Negate(), output);
+                break;
+
+            case Unary u:
+                Propagate(u.Operand, adjoint, output);
+                break;
+
+            case Binary { Operator: "+" } b:
+                adjoint = Shareable(adjoint, ActiveCount(b.Left, b.Right), expr.Type, output);
+                Propagate(b.Left, adjoint, output);
+                Propagate(b.Right, adjoint, output);
+                break;
+
+            case Binary { Operator: "-" } b:
+                adjoint = Shareable(adjoint, ActiveCount(b.Left, b.Right), expr.Type, output);
+                Propagate(b.Left, adjoint, output);
+                Propagate(b.Right, adjoint.Negate(), output);
+                break;
+
+            case Binary { Operator: "*" } b:
+                // d(a*b) = b da + a db
+                adjoint = Shareable(adjoint, ActiveCount(b.Left, b.Right), expr.Type, output);
+                Propagate(b.Left, adjoint.Times(Print(b.Right)), output);
+                Propagate(b.Right, adjoint.Times(Print(b.Left)), output);
+                break;
+
+            case Binary { Operator: "/" } b:
+                // d(a/b) = da / b - a db / b²
+                adjoint = Shareable(adjoint, ActiveCount(b.Left, b.Right), expr.Type, output);
+                Propagate(b.Left, adjoint with { Value = Code.Binary(adjoint.Value, "/", Print(b.Right)) }, output);
+                if (_activity.IsActive(b.Right))
+                {
+                    Code right = Print(b.Right);
+                    Code quotient = Code.Binary(Code.Multiply(adjoint.Value, Print(b.Left)), "/", Code.Binary(right, "*", right));
+                    Propagate(b.Right, new Adjoint(quotient, !adjoint.Negated), output);
+                }
+
+                break;
+
+            case Conditional c:
+                {
+                    var whenTrue = new List<Node>();
+                    var whenFalse = new List<Node>();
+                    Propagate(c.WhenTrue, adjoint, whenTrue);
+                    Propagate(c.WhenFalse, adjoint, whenFalse);
+                    string condition = Print(c.Condition).Text;
+                    if (whenTrue.Count == 0)
+                    {
+                        output.Add(new BlockNode($"if (!({condition}))", whenFalse));
+                    }
+                    else
+                    {
+                        output.AddRange(IfElse(condition, whenTrue, whenFalse));
+                    }
+
+                    break;
+                }
+
+            case Cast c:
+                {
+                    Code value = adjoint.Value;
+                    if (c.Operand.Type.Element == ScalarKind.Float && c.Type.Element == ScalarKind.Double)
+                    {
+                        value = Code.CastTo("float", value);
+                    }
+
+                    Propagate(c.Operand, adjoint with { Value = value }, output);
+                    break;
+                }
+
+            case MathCall m:
+                PropagateMath(m, adjoint, output);
+                break;
+
+            case DiffCall d:
+                PropagateCall(d, adjoint, output);
+                break;
+        }
+    }
+
+    private void PropagateMath(MathCall call, Adjoint adjoint, List<Node> output)
+    {
+        Code[] arguments = call.Arguments.Select(Print).ToArray();
+        DerivativeRules.Selection[]? selections = DerivativeRules.Selections(call.Name, arguments);
+        if (selections is not null)
+        {
+            // Piecewise: the result is one of the arguments; only that one receives the adjoint.
+            for (int i = 0; i < selections.Length; i++)
+            {
+                var body = new List<Node>();
+                Propagate(call.Arguments[selections[i].Argument], adjoint, body);
+                string header = selections[i].Condition is { } condition ? (i == 0 ? "if" : "else if") + $" ({condition.Text})" : "else";
+                if (body.Count > 0 || selections[i].Condition is not null)
+                {
+                    output.Add(new BlockNode(header, body));
+                }
+            }
+
+            return;
+        }
+
+        bool isFloat = call.ClassName.EndsWith("MathF", System.StringComparison.Ordinal);
+        Code?[] partials = DerivativeRules.Partials(call.Name, call.ClassName, arguments, isFloat);
+        int active = call.Arguments.Count(a => _activity.IsActive(a));
+        adjoint = Shareable(adjoint, active, call.Type, output);
+        for (int i = 0; i < call.Arguments.Count; i++)
+        {
+            if (partials[i] is { } partial && _activity.IsActive(call.Arguments[i]))
+            {
+                Propagate(call.Arguments[i], adjoint.Times(partial), output);
+            }
+        }
+    }
+
+    private void PropagateCall(DiffCall call, Adjoint adjoint, List<Node> output)
+    {
+        adjoint = Shareable(adjoint, 2, call.Type, output);
+        var arguments = new List<string>();
+        var gradients = new List<string>();
+        var after = new List<Node>();
+        var release = new List<Node>();
+        for (int i = 0; i < call.Arguments.Count; i++)
+        {
+            Expr argument = call.Arguments[i];
+            string text = Print(argument).Text;
+            arguments.Add(text);
+            CalleeParameter parameter = call.Callee.Parameters[i];
+            if (!parameter.IsDifferentiable)
+            {
+                continue;
+            }
+
+            if (parameter.Type.IsFloating)
+            {
+                string gradient = _namer.Numbered($"_d{call.Callee.Name}_");
+                gradients.Add($"out {parameter.Type.ElementName} {gradient}");
+                Propagate(argument, adjoint.Times(Code.Atom(gradient)), after);
+            }
+            else
+            {
+                // The callee overwrites a gradient buffer of the argument's length; borrow one from the pool.
+                string element = parameter.Type.ElementName;
+                string buffer = _namer.Numbered($"_d{call.Callee.Name}_buffer");
+                string span = _namer.Numbered($"_d{call.Callee.Name}_");
+                output.Add(new Line($"{element}[] {buffer} = global::System.Buffers.ArrayPool<{element}>.Shared.Rent({text}.Length);"));
+                output.Add(new Line($"global::System.Span<{element}> {span} = {buffer}.AsSpan(0, {text}.Length);"));
+                gradients.Add(span);
+                if (_activity.IsActiveCollection(argument))
+                {
+                    string k = _namer.Numbered("_k");
+                    string target = _adjointNames[IrWalker.RootName(argument)!];
+                    after.Add(new BlockNode(
+                        $"for (int {k} = 0; {k} < {span}.Length; {k}++)",
+                        new List<Node> { new Line($"{target}[{k}] {(adjoint.Negated ? "-=" : "+=")} {Code.Multiply(adjoint.Value, Code.Atom($"{span}[{k}]")).Text};") }));
+                }
+
+                release.Add(new Line($"global::System.Buffers.ArrayPool<{element}>.Shared.Return({buffer});"));
+            }
+        }
+
+        string callee = CalleePrefix(call) + call.Callee.Name + "Gradient";
+        output.Add(new Line($"_ = {callee}({string.Join(", ", arguments.Concat(gradients))});"));
+        output.AddRange(after);
+        output.AddRange(release);
+    }
+
+    private string CalleePrefix(DiffCall call)
+    {
+        if (call.Receiver is not null)
+        {
+            Code receiver = Print(call.Receiver);
+            return (receiver.Precedence < Code.Primary ? "(" + receiver.Text + ")" : receiver.Text) + ".";
+        }
+
+        return call.Callee.SameType ? string.Empty : call.Callee.IsStatic ? call.Callee.ContainingType + "." : string.Empty;
+    }
+
+    private int ActiveCount(params Expr[] expressions) => expressions.Count(e => _activity.IsActive(e));
+
+    /// <summary>When an adjoint is used more than once and is not a plain name, computes it once into a local.</summary>
+    private Adjoint Shareable(Adjoint adjoint, int uses, TypeRef type, List<Node> output)
+    {
+        if (uses < 2 || adjoint.Value.IsSimple)
+        {
+            return adjoint;
+        }
+
+        string name = _namer.Numbered("_adj");
+        output.Add(new Line($"{type.ElementName} {name} = {adjoint.Value.Text};"));
+        return adjoint with { Value = Code.Atom(name) };
+    }
+
+    // ------------------------------------------------------------------ printing
+
+    private Code Print(Expr expr) => ExpressionPrinter.Print(expr);
+
+    private static string TapeName(string element)
+    {
+        string simple = element.Replace("global::", string.Empty).Replace("[]", "Array").Replace(".", string.Empty).Replace("<", string.Empty).Replace(">", string.Empty);
+        return "_" + simple + "Tape";
+    }
+
+    private void WritePrologue(CodeBuilder lines)
+    {
+        foreach (ParameterModel parameter in _method.Parameters)
+        {
+            if (parameter.GradientName is null)
+            {
+                continue;
+            }
+
+            if (parameter.Type.IsFloating)
+            {
+                lines.Line($"{parameter.GradientName} = 0;");
+            }
+            else
+            {
+                lines.Line($"global::AutoDiff.CompilerServices.GradientBuffer.CheckLength({parameter.GradientName}.Length, {parameter.Name}.Length, \"{parameter.GradientName}\", \"{parameter.Name}\");");
+                lines.Line($"{parameter.GradientName}.Clear();");
+            }
+        }
+
+        foreach (string name in _activity.ActiveNames.OrderBy(n => n, System.StringComparer.Ordinal))
+        {
+            if (_method.Parameters.Any(p => p.Name == name) || name == _resultName)
+            {
+                continue;
+            }
+
+            TypeRef type = _types[name];
+            lines.Line(type.IsCollection ? $"{type.Name} {_adjointNames[name]} = null!;" : $"{type.Name} {_adjointNames[name]} = 0;");
+        }
+
+        int position = 0;
+        foreach (LocalModel local in _allLocals)
+        {
+            if (!_inlineDeclared.Contains(local.Name) && !_canonicalIndices.Contains(local.Name))
+            {
+                _hoisted.Insert(position++, (local.Type.Name, local.Name, local.Type.Shape == TypeShape.Array ? "null!" : "default"));
+            }
+        }
+    }
+}
+
+/// <summary>The generated body of a gradient method, one line of C# per entry (already indented).</summary>
+internal sealed record GradientBody(EquatableArray<string> Lines);
+
+/// <summary>A statement's two halves: what runs in the forward sweep and what runs in the reverse sweep.</summary>
+internal sealed record StmtDiff(List<Node> Forward, List<Node> Reverse);
+
+/// <summary>A reference-identity comparer (netstandard2.0 has none built in).</summary>
+internal sealed class ReferenceComparer<T> : IEqualityComparer<T>
+    where T : class
+{
+    public static readonly ReferenceComparer<T> Instance = new();
+
+    public bool Equals(T? x, T? y) => ReferenceEquals(x, y);
+
+    public int GetHashCode(T obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
+}

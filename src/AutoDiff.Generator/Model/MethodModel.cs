@@ -1,0 +1,60 @@
+namespace AutoDiff.Generator.Model;
+
+/// <summary>One containing type, written as its declaration header needs it (<c>partial class Outer&lt;T&gt;</c>).</summary>
+internal sealed record TypeDeclaration(string Keyword, string NameWithTypeParameters);
+
+/// <summary>The namespace and the chain of containing types (outermost first) to re-open as <c>partial</c>.</summary>
+internal sealed record HierarchyInfo(string? Namespace, EquatableArray<TypeDeclaration> Types)
+{
+    /// <summary>A file-name-safe name for hint names: <c>Outer.Inner</c>.</summary>
+    public string FileNamePrefix
+    {
+        get
+        {
+            var parts = new System.Collections.Generic.List<string>();
+            foreach (TypeDeclaration type in Types)
+            {
+                string name = type.NameWithTypeParameters;
+                int angle = name.IndexOf('<');
+                parts.Add(angle < 0 ? name : name.Substring(0, angle) + "`" + name.Split(',').Length);
+            }
+
+            return (Namespace is null ? string.Empty : Namespace + ".") + string.Join(".", parts);
+        }
+    }
+}
+
+/// <summary>A parameter of the user's method.</summary>
+/// <param name="Name">The parameter name.</param>
+/// <param name="Type">Its type as the transform sees it.</param>
+/// <param name="Declaration">The parameter as written in the gradient signature (modifiers, type, name).</param>
+/// <param name="IsDifferentiable">True when it gets a gradient output.</param>
+/// <param name="GradientName">The name of its gradient output, when differentiable.</param>
+internal sealed record ParameterModel(string Name, TypeRef Type, string Declaration, bool IsDifferentiable, string? GradientName);
+
+/// <summary>
+/// Everything the transform and the emitter need to know about one <c>[Differentiable]</c> method, as values.
+/// <see cref="Body"/> is null when the method cannot be differentiated; then <see cref="StubReason"/> says why and
+/// the emitter writes a gradient method that throws, so callers still compile while the AD error is shown.
+/// </summary>
+internal sealed record MethodModel(
+    HierarchyInfo Hierarchy,
+    string Name,
+    string Accessibility,
+    bool IsStatic,
+    TypeRef ReturnType,
+    string ParameterListText,
+    EquatableArray<ParameterModel> Parameters,
+    EquatableArray<LocalModel> Locals,
+    Block? Body,
+    string? StubReason,
+    int FirstLine,
+    int LastLine,
+    string FileName,
+    string HintName)
+{
+    public string GradientName => Name + "Gradient";
+}
+
+/// <summary>What parsing one method produced: a model (or none, for code with compile errors) and diagnostics.</summary>
+internal sealed record ParseResult(MethodModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
