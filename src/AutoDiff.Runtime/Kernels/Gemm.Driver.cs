@@ -1,0 +1,273 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace AutoDiff.Kernels;
+
+/// <summary>The operands of one GEMM call, as raw pointers pinned by the caller for the duration of the call.</summary>
+internal unsafe struct GemmProblem<T>
+    where T : unmanaged
+{
+    public bool TransA, TransB;
+    public int M, N, K;
+    public T Alpha, Beta;
+    public T* A, B, C;
+    public int Lda, Ldb, Ldc;
+}
+
+/// <summary>
+/// The blocked GEMM of Goto and van de Geijn: B is packed a <c>Kc × Nc</c> block at a time into <c>Nr</c>-wide
+/// panels (kept in L3/L2), A a <c>Mc × Kc</c> block at a time into <c>Mr</c>-high panels (kept in L2), and the
+/// micro-kernel multiplies one A panel by one B panel held in L1. Packing also absorbs the transposes, so the
+/// micro-kernel only ever sees one layout, and zero-pads the edges, so the micro-kernel only ever sees full tiles.
+/// </summary>
+internal static unsafe class GemmDriver<T, TKernel>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TKernel : struct, IGemmMicroKernel<T>
+{
+    private const int Mc = 144;   // 24 panels of 6 rows; Mc × Kc is 144 KiB of float, well inside the 1 MiB L2
+    private const int Nc = 3072;  // a multiple of every Nr; Kc × Nc is at most 3 MiB, inside the L3
+
+    /// <summary>Computes rows [m0, m1) and columns [n0, n1) of C on the calling thread.</summary>
+    public static void Compute(in GemmProblem<T> p, int m0, int m1, int n0, int n1)
+    {
+        ScaleC(p, m0, m1, n0, n1);
+        if (p.K == 0 || p.Alpha == T.Zero || m0 >= m1 || n0 >= n1)
+        {
+            return;
+        }
+
+        int kcMax = TKernel.Kc;
+        T* ap = PackBuffers<T>.ForA(Mc * kcMax);
+        T* bp = PackBuffers<T>.ForB(Math.Min(Nc, RoundUp(n1 - n0, TKernel.Nr)) * kcMax);
+        for (int jc = n0; jc < n1; jc += Nc)
+        {
+            int nc = Math.Min(Nc, n1 - jc);
+            for (int pc = 0; pc < p.K; pc += kcMax)
+            {
+                int kc = Math.Min(kcMax, p.K - pc);
+                PackB(p, pc, kc, jc, nc, bp);
+                for (int ic = m0; ic < m1; ic += Mc)
+                {
+                    int mc = Math.Min(Mc, m1 - ic);
+                    PackA(p, ic, mc, pc, kc, ap);
+                    Macro(mc, nc, kc, ap, bp, p.C + (long)ic * p.Ldc + jc, p.Ldc, p.Alpha);
+                }
+            }
+        }
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    /// <summary>C ← beta·C once up front, so every k block can simply accumulate. beta = 0 overwrites (NaN in C does not survive).</summary>
+    private static void ScaleC(in GemmProblem<T> p, int m0, int m1, int n0, int n1)
+    {
+        if (p.Beta == T.One)
+        {
+            return;
+        }
+
+        for (int i = m0; i < m1; i++)
+        {
+            var row = new Span<T>(p.C + (long)i * p.Ldc + n0, n1 - n0);
+            if (p.Beta == T.Zero)
+            {
+                row.Clear();
+            }
+            else
+            {
+                TensorPrimitives.Multiply(row, p.Beta, row);
+            }
+        }
+    }
+
+    private static void Macro(int mc, int nc, int kc, T* ap, T* bp, T* c, int ldc, T alpha)
+    {
+        int mr = TKernel.Mr, nr = TKernel.Nr;
+        T* edge = stackalloc T[8 * 64]; // one Mr × Nr tile for ragged edges; large enough for every kernel
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int cols = Math.Min(nr, nc - jr);
+            T* bPanel = bp + (long)jr * kc;
+            for (int ir = 0; ir < mc; ir += mr)
+            {
+                int rows = Math.Min(mr, mc - ir);
+                T* aPanel = ap + (long)ir * kc;
+                T* cTile = c + (long)ir * ldc + jr;
+                if (rows == mr && cols == nr)
+                {
+                    TKernel.Run(kc, aPanel, bPanel, cTile, ldc, alpha);
+                }
+                else
+                {
+                    // The packed panels are zero-padded, so the full tile is computed into a scratch tile and only
+                    // the part inside C is added.
+                    new Span<T>(edge, mr * nr).Clear();
+                    TKernel.Run(kc, aPanel, bPanel, edge, nr, alpha);
+                    for (int i = 0; i < rows; i++)
+                    {
+                        var src = new ReadOnlySpan<T>(edge + i * nr, cols);
+                        var dst = new Span<T>(cTile + (long)i * ldc, cols);
+                        TensorPrimitives.Add(dst, src, dst);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Packs A[ic .. ic+mc, pc .. pc+kc] (of op(A)) into Mr-row panels: panel r holds, for each k, Mr values.</summary>
+    private static void PackA(in GemmProblem<T> p, int ic, int mc, int pc, int kc, T* ap)
+    {
+        int mr = TKernel.Mr;
+        long lda = p.Lda;
+        for (int ir = 0; ir < mc; ir += mr)
+        {
+            int rows = Math.Min(mr, mc - ir);
+            T* dst = ap + (long)ir * kc;
+            if (!p.TransA)
+            {
+                // op(A)(i, k) = A[i * lda + k]: each row is contiguous in k.
+                for (int r = 0; r < rows; r++)
+                {
+                    T* src = p.A + (ic + ir + r) * lda + pc;
+                    for (int k = 0; k < kc; k++)
+                    {
+                        dst[k * mr + r] = src[k];
+                    }
+                }
+
+                for (int r = rows; r < mr; r++)
+                {
+                    for (int k = 0; k < kc; k++)
+                    {
+                        dst[k * mr + r] = T.Zero;
+                    }
+                }
+            }
+            else
+            {
+                // op(A)(i, k) = A[k * lda + i]: the Mr values of one k are contiguous.
+                for (int k = 0; k < kc; k++)
+                {
+                    T* src = p.A + (pc + k) * lda + ic + ir;
+                    T* d = dst + k * mr;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        d[r] = src[r];
+                    }
+
+                    for (int r = rows; r < mr; r++)
+                    {
+                        d[r] = T.Zero;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Packs B[pc .. pc+kc, jc .. jc+nc] (of op(B)) into Nr-column panels: panel j holds, for each k, Nr values.</summary>
+    private static void PackB(in GemmProblem<T> p, int pc, int kc, int jc, int nc, T* bp)
+    {
+        int nr = TKernel.Nr;
+        long ldb = p.Ldb;
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int cols = Math.Min(nr, nc - jr);
+            T* dst = bp + (long)jr * kc;
+            if (!p.TransB)
+            {
+                // op(B)(k, j) = B[k * ldb + j]: the Nr values of one k are contiguous.
+                for (int k = 0; k < kc; k++)
+                {
+                    T* src = p.B + (pc + k) * ldb + jc + jr;
+                    T* d = dst + k * nr;
+                    if (cols == nr)
+                    {
+                        Unsafe.CopyBlockUnaligned(d, src, (uint)(nr * sizeof(T)));
+                    }
+                    else
+                    {
+                        new ReadOnlySpan<T>(src, cols).CopyTo(new Span<T>(d, cols));
+                        new Span<T>(d + cols, nr - cols).Clear();
+                    }
+                }
+            }
+            else
+            {
+                // op(B)(k, j) = B[j * ldb + k]: each column of op(B) is contiguous in k.
+                for (int j = 0; j < cols; j++)
+                {
+                    T* src = p.B + (jc + jr + j) * ldb + pc;
+                    for (int k = 0; k < kc; k++)
+                    {
+                        dst[k * nr + j] = src[k];
+                    }
+                }
+
+                for (int j = cols; j < nr; j++)
+                {
+                    for (int k = 0; k < kc; k++)
+                    {
+                        dst[k * nr + j] = T.Zero;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// <summary>Per-thread, pinned, 64-byte-aligned packing buffers that grow to the largest size seen and are then reused.</summary>
+internal static unsafe class PackBuffers<T>
+    where T : unmanaged
+{
+    [ThreadStatic] private static T[]? t_a;
+    [ThreadStatic] private static T[]? t_b;
+
+    public static T* ForA(int length) => Aligned(ref t_a, length);
+
+    public static T* ForB(int length) => Aligned(ref t_b, length);
+
+    private static T* Aligned(ref T[]? buffer, int length)
+    {
+        int padding = 64 / sizeof(T);
+        if (buffer is null || buffer.Length < length + padding)
+        {
+            buffer = GC.AllocateUninitializedArray<T>(length + padding, pinned: true);
+        }
+
+        nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        return (T*)((address + 63) & ~(nint)63);
+    }
+}
+
+/// <summary>Splits one GEMM across the worker pool by blocks of rows or columns of C; one instance per element type, reused.</summary>
+internal sealed unsafe class GemmJob<T> : ParallelJob
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    [ThreadStatic] private static GemmJob<T>? t_forThisThread;
+
+    /// <summary>The calling thread's instance: concurrent callers never share one, and a thread reuses its own.</summary>
+    public static GemmJob<T> ForCurrentThread => t_forThisThread ??= new GemmJob<T>();
+
+    public GemmProblem<T> Problem;
+    public bool Wide;
+    public bool SplitColumns;
+    public int Granule;
+
+    public override void Execute(int part, int parts)
+    {
+        int total = SplitColumns ? Problem.N : Problem.M;
+        int units = (total + Granule - 1) / Granule;
+        int start = Math.Min(total, (int)((long)units * part / parts) * Granule);
+        int end = Math.Min(total, (int)((long)units * (part + 1) / parts) * Granule);
+        if (SplitColumns)
+        {
+            Gemm.ComputeRange(Problem, Wide, 0, Problem.M, start, end);
+        }
+        else
+        {
+            Gemm.ComputeRange(Problem, Wide, start, end, 0, Problem.N);
+        }
+    }
+}
