@@ -99,6 +99,20 @@ public sealed partial class DifferentiableGenerator
                 Report(DiagnosticDescriptors.UnsafeNotSupported, _syntax.Modifiers.First(m => m.IsKind(SyntaxKind.UnsafeKeyword)).GetLocation(), "unsafe");
             }
 
+            foreach (SyntaxNode node in _syntax.DescendantNodes())
+            {
+                SyntaxToken? keyword = node switch
+                {
+                    UnsafeStatementSyntax u => u.UnsafeKeyword,
+                    FixedStatementSyntax f => f.FixedKeyword,
+                    _ => null,
+                };
+                if (keyword is { } token)
+                {
+                    Report(DiagnosticDescriptors.UnsafeNotSupported, token.GetLocation(), token.Text);
+                }
+            }
+
             foreach (IParameterSymbol parameter in _method.Parameters)
             {
                 Reserve(parameter, parameter.Name);
@@ -111,7 +125,7 @@ public sealed partial class DifferentiableGenerator
                 Report(DiagnosticDescriptors.NoBody, identifier, _method.Name);
             }
 
-            if (_syntax.ContainsDiagnostics)
+            if (_syntax.ContainsDiagnostics || _method.ReturnType.TypeKind == TypeKind.Error || _method.Parameters.Any(p => p.Type.TypeKind == TypeKind.Error))
             {
                 // The compiler reports the syntax errors; generating from broken code would only add noise.
                 return new ParseResult(null, _diagnostics.ToEquatableArray());
@@ -401,8 +415,13 @@ public sealed partial class DifferentiableGenerator
 
                     break;
 
-                case ILabeledOperation:
-                    Report(DiagnosticDescriptors.GotoNotSupported, operation.Syntax.GetLocation(), source);
+                case ILabeledOperation labeled:
+                    // The goto that targets the label is what gets reported; the labeled statement itself is fine.
+                    if (labeled.Operation is not null)
+                    {
+                        ConvertStatement(labeled.Operation, output);
+                    }
+
                     break;
 
                 case IReturnOperation { Kind: OperationKind.Return } returnOperation:
@@ -433,18 +452,7 @@ public sealed partial class DifferentiableGenerator
                     break;
 
                 default:
-                    if (operation.Syntax is UnsafeStatementSyntax unsafeStatement)
-                    {
-                        Report(DiagnosticDescriptors.UnsafeNotSupported, unsafeStatement.UnsafeKeyword.GetLocation(), "unsafe");
-                    }
-                    else if (operation.Syntax is FixedStatementSyntax fixedStatement)
-                    {
-                        Report(DiagnosticDescriptors.UnsafeNotSupported, fixedStatement.FixedKeyword.GetLocation(), "fixed");
-                    }
-                    else
-                    {
-                        Unsupported(operation, Describe(operation), "only assignments, if/else, loops, break/continue and return are supported");
-                    }
+                    Unsupported(operation, Describe(operation), "only assignments, if/else, loops, break/continue and return are supported");
 
                     break;
             }
@@ -1135,8 +1143,7 @@ public sealed partial class DifferentiableGenerator
             _ => "private",
         };
 
-        private static string EscapeIdentifier(string name) =>
-            SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+        private static string EscapeIdentifier(string name) => Identifiers.Escape(name);
 
         private static string SourceText(SyntaxNode node)
         {

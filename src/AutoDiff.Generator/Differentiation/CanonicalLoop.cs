@@ -10,6 +10,9 @@ namespace AutoDiff.Generator.Differentiation;
 /// </summary>
 internal sealed record CanonicalLoop(string Index, Expr Start, int Step)
 {
+    /// <summary>The index as a C# identifier.</summary>
+    public string Variable => Identifiers.Escape(Index);
+
     public static CanonicalLoop? TryMatch(Loop loop)
     {
         if (loop.ConditionAtEnd || loop.Condition is null || loop.Init.Statements.Count != 1 || loop.Step.Statements.Count != 1)

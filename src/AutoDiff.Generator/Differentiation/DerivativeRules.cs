@@ -46,7 +46,8 @@ internal static class DerivativeRules
     /// The partial derivatives of a smooth function with respect to each argument (null where it is zero).
     /// <paramref name="m"/> is <c>global::System.Math</c> or <c>global::System.MathF</c>.
     /// </summary>
-    public static Code?[] Partials(string name, string m, Code[] a, bool isFloat)
+    /// <param name="share">Computes a value once into a local when a formula needs it more than once.</param>
+    public static Code?[] Partials(string name, string m, Code[] a, bool isFloat, System.Func<Code, Code> share)
     {
         Code one = Code.Atom("1");
         Code F(string function, params Code[] args) => Code.Call(m + "." + function, args);
@@ -54,7 +55,11 @@ internal static class DerivativeRules
         Code Div(Code x, Code y) => Code.Binary(x, "/", y);
         Code Add(Code x, Code y) => Code.Binary(x, "+", y);
         Code Sub(Code x, Code y) => Code.Binary(x, "-", y);
-        Code Square(Code x) => Mul(x, x);
+        Code Square(Code x)
+        {
+            Code shared = share(x);
+            return Mul(shared, shared);
+        }
 
         switch (name)
         {
@@ -72,7 +77,7 @@ internal static class DerivativeRules
                 return new Code?[] { Div(one, Add(one, Square(a[0]))) };
             case "Atan2": // atan2(y, x): ∂y = x / (x² + y²), ∂x = -y / (x² + y²)
                 {
-                    Code r2 = Add(Square(a[1]), Square(a[0]));
+                    Code r2 = share(Add(Square(a[1]), Square(a[0])));
                     return new Code?[] { Div(a[1], r2), Div(Code.Negate(a[0]), r2) };
                 }
 
@@ -87,11 +92,14 @@ internal static class DerivativeRules
             case "Log" when a.Length == 1: // d ln a = 1 / a
                 return new Code?[] { Div(one, a[0]) };
             case "Log": // log_b a = ln a / ln b: ∂a = 1 / (a ln b), ∂b = -ln a / (b ln² b)
-                return new Code?[]
                 {
-                    Div(one, Mul(a[0], F("Log", a[1]))),
-                    Div(Code.Negate(F("Log", a[0])), Mul(a[1], Square(F("Log", a[1])))),
-                };
+                    Code logBase = share(F("Log", a[1]));
+                    return new Code?[]
+                    {
+                        Div(one, Mul(a[0], logBase)),
+                        Div(Code.Negate(F("Log", a[0])), Mul(a[1], Mul(logBase, logBase))),
+                    };
+                }
             case "Log10": // d log10 a = 1 / (a ln 10)
                 return new Code?[] { Div(one, Mul(a[0], F("Log", Code.Atom("10")))) };
             case "Log2": // d log2 a = 1 / (a ln 2)

@@ -13,7 +13,7 @@ internal static class ExpressionPrinter
             case Literal l:
                 return l.Text.StartsWith("-", System.StringComparison.Ordinal) ? new Code(l.Text, Code.Unary) : Code.Atom(l.Text);
             case VarRef v:
-                return Code.Atom(v.Name);
+                return Code.Atom(Identifiers.Escape(v.Name));
             case ElementRef e:
                 return Code.Atom(Primary(Print(e.Collection)) + "[" + Print(e.Index).Text + "]");
             case Unary u:

@@ -534,6 +534,13 @@ internal sealed class ReverseModeBuilder
 
     private static IEnumerable<Node> IfElse(string condition, List<Node> then, List<Node> otherwise)
     {
+        if (then.Count == 0 && otherwise.Count > 0)
+        {
+            string negated = condition.IndexOfAny(new[] { ' ', '(' }) < 0 ? "!" + condition : "!(" + condition + ")";
+            yield return new BlockNode($"if ({negated})", otherwise);
+            yield break;
+        }
+
         yield return new BlockNode($"if ({condition})", then);
         if (otherwise.Count > 0)
         {
@@ -570,7 +577,7 @@ internal sealed class ReverseModeBuilder
         {
             start = _namer.Numbered("_start");
             Declare("int", start, context, forward, Print(canonical.Start).Text);
-            header = $"for (int {canonical.Index} = {start}; {condition}; {StepText(canonical)})";
+            header = $"for (int {canonical.Variable} = {start}; {condition}; {StepText(canonical)})";
         }
 
         var forwardBody = new List<Node> { new Line($"{counter}++;") };
@@ -597,7 +604,7 @@ internal sealed class ReverseModeBuilder
             {
                 if (s is Assign { Target: VarRef v } a && recomputed.Contains(v.Name) && _reverseReads.Contains(v.Name))
                 {
-                    reverseBody.Add(new Line($"{v.Name} = {Print(a.Value).Text};"));
+                    reverseBody.Add(new Line($"{Identifiers.Escape(v.Name)} = {Print(a.Value).Text};"));
                 }
             }
         }
@@ -635,14 +642,14 @@ internal sealed class ReverseModeBuilder
     }
 
     private string CanonicalHeader(Loop loop, CanonicalLoop canonical) =>
-        $"for (int {canonical.Index} = {Print(canonical.Start).Text}; {Print(loop.Condition!).Text}; {StepText(canonical)})";
+        $"for (int {canonical.Variable} = {Print(canonical.Start).Text}; {Print(loop.Condition!).Text}; {StepText(canonical)})";
 
     private static string StepText(CanonicalLoop canonical) => canonical.Step switch
     {
-        1 => canonical.Index + "++",
-        -1 => canonical.Index + "--",
-        > 0 => $"{canonical.Index} += {canonical.Step}",
-        _ => $"{canonical.Index} -= {-canonical.Step}",
+        1 => canonical.Variable + "++",
+        -1 => canonical.Variable + "--",
+        > 0 => $"{canonical.Variable} += {canonical.Step}",
+        _ => $"{canonical.Variable} -= {-canonical.Step}",
     };
 
     private string ReverseCanonicalHeader(CanonicalLoop canonical, string counter, string? start)
@@ -663,12 +670,12 @@ internal sealed class ReverseModeBuilder
         string comparison = canonical.Step > 0 ? ">=" : "<=";
         string step = canonical.Step switch
         {
-            1 => canonical.Index + "--",
-            -1 => canonical.Index + "++",
-            > 0 => $"{canonical.Index} -= {canonical.Step}",
-            _ => $"{canonical.Index} += {-canonical.Step}",
+            1 => canonical.Variable + "--",
+            -1 => canonical.Variable + "++",
+            > 0 => $"{canonical.Variable} -= {canonical.Step}",
+            _ => $"{canonical.Variable} += {-canonical.Step}",
         };
-        return $"for (int {canonical.Index} = {last.Text}; {canonical.Index} {comparison} {first.Text}; {step})";
+        return $"for (int {canonical.Variable} = {last.Text}; {canonical.Variable} {comparison} {first.Text}; {step})";
     }
 
     /// <summary>Declares a bookkeeping variable: in place at the top level, hoisted to the method start elsewhere.</summary>
@@ -746,6 +753,11 @@ internal sealed class ReverseModeBuilder
                 Propagate(b.Right, adjoint.Negate(), output);
                 break;
 
+            case Binary { Operator: "*" } b when b.Left == b.Right:
+                // d(a*a) = 2a da
+                Propagate(b.Left, adjoint.Times(Code.Binary(Code.Atom("2"), "*", Print(b.Left))), output);
+                break;
+
             case Binary { Operator: "*" } b:
                 // d(a*b) = b da + a db
                 adjoint = Shareable(adjoint, ActiveCount(b.Left, b.Right), expr.Type, output);
@@ -814,14 +826,40 @@ internal sealed class ReverseModeBuilder
         if (selections is not null)
         {
             // Piecewise: the result is one of the arguments; only that one receives the adjoint.
-            for (int i = 0; i < selections.Length; i++)
+            var bodies = new List<List<Node>>();
+            foreach (DerivativeRules.Selection selection in selections)
             {
                 var body = new List<Node>();
-                Propagate(call.Arguments[selections[i].Argument], adjoint, body);
-                string header = selections[i].Condition is { } condition ? (i == 0 ? "if" : "else if") + $" ({condition.Text})" : "else";
-                if (body.Count > 0 || selections[i].Condition is not null)
+                Propagate(call.Arguments[selection.Argument], adjoint, body);
+                bodies.Add(body);
+            }
+
+            if (bodies.All(b => b.Count > 0))
+            {
+                for (int i = 0; i < selections.Length; i++)
                 {
-                    output.Add(new BlockNode(header, body));
+                    string header = selections[i].Condition is { } condition ? (i == 0 ? "if" : "else if") + $" ({condition.Text})" : "else";
+                    output.Add(new BlockNode(header, bodies[i]));
+                }
+
+                return;
+            }
+
+            // Only some pieces matter: test each of them with its full condition.
+            Code? notEarlier = null;
+            for (int i = 0; i < selections.Length; i++)
+            {
+                Code? own = selections[i].Condition;
+                Code? full = own is null ? notEarlier : notEarlier is null ? own : Code.Binary(notEarlier.Value, "&&", own.Value);
+                if (bodies[i].Count > 0)
+                {
+                    output.Add(full is null ? new BlockNode("if (true)", bodies[i]) : new BlockNode($"if ({full.Value.Text})", bodies[i]));
+                }
+
+                if (own is not null)
+                {
+                    Code negated = Code.Prefix("!", own.Value);
+                    notEarlier = notEarlier is null ? negated : Code.Binary(notEarlier.Value, "&&", negated);
                 }
             }
 
@@ -829,9 +867,22 @@ internal sealed class ReverseModeBuilder
         }
 
         bool isFloat = call.ClassName.EndsWith("MathF", System.StringComparison.Ordinal);
-        Code?[] partials = DerivativeRules.Partials(call.Name, call.ClassName, arguments, isFloat);
         int active = call.Arguments.Count(a => _activity.IsActive(a));
         adjoint = Shareable(adjoint, active, call.Type, output);
+        string elementType = call.ClassName.EndsWith("MathF", System.StringComparison.Ordinal) ? "float" : "double";
+        Code Share(Code value)
+        {
+            if (value.IsSimple)
+            {
+                return value;
+            }
+
+            string name = _namer.Numbered("_t");
+            output.Add(new Line($"{elementType} {name} = {value.Text};"));
+            return Code.Atom(name);
+        }
+
+        Code?[] partials = DerivativeRules.Partials(call.Name, call.ClassName, arguments, isFloat, Share);
         for (int i = 0; i < call.Arguments.Count; i++)
         {
             if (partials[i] is { } partial && _activity.IsActive(call.Arguments[i]))
@@ -872,7 +923,7 @@ internal sealed class ReverseModeBuilder
                 string buffer = _namer.Numbered($"_d{call.Callee.Name}_buffer");
                 string span = _namer.Numbered($"_d{call.Callee.Name}_");
                 output.Add(new Line($"{element}[] {buffer} = global::System.Buffers.ArrayPool<{element}>.Shared.Rent({text}.Length);"));
-                output.Add(new Line($"global::System.Span<{element}> {span} = {buffer}.AsSpan(0, {text}.Length);"));
+                output.Add(new Line($"global::System.Span<{element}> {span} = new global::System.Span<{element}>({buffer}, 0, {text}.Length);"));
                 gradients.Add(span);
                 if (_activity.IsActiveCollection(argument))
                 {
@@ -944,7 +995,7 @@ internal sealed class ReverseModeBuilder
             }
             else
             {
-                lines.Line($"global::AutoDiff.CompilerServices.GradientBuffer.CheckLength({parameter.GradientName}.Length, {parameter.Name}.Length, \"{parameter.GradientName}\", \"{parameter.Name}\");");
+                lines.Line($"global::AutoDiff.CompilerServices.GradientBuffer.CheckLength({parameter.GradientName}.Length, {Identifiers.Escape(parameter.Name)}.Length, \"{parameter.GradientName}\", \"{parameter.Name}\");");
                 lines.Line($"{parameter.GradientName}.Clear();");
             }
         }
@@ -965,7 +1016,7 @@ internal sealed class ReverseModeBuilder
         {
             if (!_inlineDeclared.Contains(local.Name) && !_canonicalIndices.Contains(local.Name))
             {
-                _hoisted.Insert(position++, (local.Type.Name, local.Name, local.Type.Shape == TypeShape.Array ? "null!" : "default"));
+                _hoisted.Insert(position++, (local.Type.Name, Identifiers.Escape(local.Name), local.Type.Shape == TypeShape.Array ? "null!" : "default"));
             }
         }
     }

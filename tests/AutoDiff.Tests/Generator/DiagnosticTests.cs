@@ -1,0 +1,177 @@
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace AutoDiff.Tests.Generator;
+
+/// <summary>One test per diagnostic: its id, its severity, and that it points at the offending code (marked [| |]).</summary>
+public sealed class DiagnosticTests
+{
+    private const string Usings = "using System;\nusing System.Linq;\nusing System.Threading.Tasks;\nusing AutoDiff;\n\nnamespace Demo;\n\n";
+
+    [Theory]
+    [InlineData("AD0001", DiagnosticSeverity.Error, """
+        public static class NotPartial
+        {
+            [Differentiable]
+            public static double [|F|](double x) => x * x;
+        }
+        """)]
+    [InlineData("AD0002", DiagnosticSeverity.Error, """
+        public static partial class C
+        {
+            [Differentiable]
+            public static [|int|] F(double x) => (int)x;
+        }
+        """)]
+    [InlineData("AD0003", DiagnosticSeverity.Error, """
+        public static partial class C
+        {
+            [Differentiable]
+            public static double F(ref double [|x|]) => x * x;
+        }
+        """)]
+    [InlineData("AD0004", DiagnosticSeverity.Error, """
+        public static partial class C
+        {
+            [Differentiable]
+            public static double F(double x)
+            {
+                [|try|] { return x * x; } catch (Exception) { return 0; }
+            }
+        }
+        """)]
+    [InlineData("AD0005", DiagnosticSeverity.Error, """
+        public static partial class C
+        {
+            [Differentiable]
+            public static double F(double x)
+            {
+                [|goto done;|]
+                done:
+                return x;
+            }
+        }
+        """)]
+    [InlineData("AD0006", DiagnosticSeverity.Error, """
+        public static partial class C
+        {
+            [Differentiable]
+            public static double F(double[] xs)
+            {
+                return xs.Sum([|v => v * v|]);
+            }
+        }
+        """)]
+    [InlineData("AD0007", DiagnosticSeverity.Error, """
+        public static partial class C
+        {
+            [Differentiable]
+            public static double F(double x)
+            {
+                [|unsafe|] { double* p = &x; return *p; }
+            }
+        }
+        """)]
+    [InlineData("AD0008", DiagnosticSeverity.Error, """
+        public static partial class C
+        {
+            [Differentiable]
+            public static async Task<double> [|F|](double x) { await Task.Yield(); return x; }
+        }
+        """)]
+    [InlineData("AD0009", DiagnosticSeverity.Error, """
+        public static partial class C
+        {
+            public static double Opaque(double v) => v * 2;
+
+            [Differentiable]
+            public static double F(double x) => [|Opaque(x)|] + 1;
+        }
+        """)]
+    [InlineData("AD0010", DiagnosticSeverity.Error, """
+        public static partial class C
+        {
+            [Differentiable]
+            public static double F(double x, int k)
+            {
+                [|switch (k) { case 0: return x; default: return 2 * x; }|]
+            }
+        }
+        """)]
+    [InlineData("AD0011", DiagnosticSeverity.Warning, """
+        public static partial class C
+        {
+            [Differentiable]
+            public static double F(double x, double [|unused|]) => x * x;
+        }
+        """)]
+    [InlineData("AD0012", DiagnosticSeverity.Error, """
+        public static partial class C
+        {
+            [Differentiable]
+            public static double [|F|]<T>(double x) => x * x;
+        }
+        """)]
+    [InlineData("AD0013", DiagnosticSeverity.Error, """
+        public abstract partial class C
+        {
+            [Differentiable]
+            public abstract double [|F|](double x);
+        }
+        """)]
+    public void Diagnostic_IsReportedWithSeverityAtTheMarkedCode(string id, DiagnosticSeverity severity, string marked)
+    {
+        string source = Usings + marked;
+        int start = source.IndexOf("[|", StringComparison.Ordinal);
+        int end = source.IndexOf("|]", StringComparison.Ordinal) - 2;
+        source = source.Replace("[|", string.Empty).Replace("|]", string.Empty);
+
+        var (result, _, driverDiagnostics) = GeneratorHarness.Run(source);
+
+        Assert.Null(result.Exception);
+        Diagnostic diagnostic = Assert.Single(result.Diagnostics, d => d.Id == id);
+        Assert.Equal(severity, diagnostic.Severity);
+        Assert.Equal(start, diagnostic.Location.SourceSpan.Start);
+        Assert.Equal(end, diagnostic.Location.SourceSpan.End);
+        Assert.DoesNotContain(driverDiagnostics, d => d.Id == "CS8785");
+        Assert.False(string.IsNullOrWhiteSpace(diagnostic.GetMessage()));
+    }
+
+    [Fact]
+    public void UnknownDerivative_IsNotReported_WhenTheCallIsOnConstantsOnly()
+    {
+        var (result, output, _) = GeneratorHarness.Run(Usings + """
+            public static partial class C
+            {
+                public static double Scale(int n) => n * 0.5;
+
+                [Differentiable]
+                public static double F(double x, [NoDerivative] int n) => x * Scale(n);
+            }
+            """);
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.Errors(output));
+    }
+
+    [Fact]
+    public void UnsupportedMethod_StillGetsAGradientStub_SoCallersCompile()
+    {
+        var (result, output, _) = GeneratorHarness.Run(Usings + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x)
+                {
+                    try { return x; } finally { }
+                }
+
+                public static double UseIt() => FGradient(1.0, out double dx) + dx;
+            }
+            """);
+
+        Assert.Contains(result.Diagnostics, d => d.Id == "AD0004");
+        Assert.DoesNotContain(GeneratorHarness.Errors(output), d => !d.Id.StartsWith("AD", StringComparison.Ordinal));
+        Assert.Contains("NotSupportedException", GeneratorHarness.GeneratedSource(result, "F"), StringComparison.Ordinal);
+    }
+}
