@@ -26,7 +26,7 @@ public enum Transpose
 public static class Gemm
 {
     /// <summary>Below this many multiply-adds a call stays on the calling thread: waking a worker would cost more than it saves.</summary>
-    internal const long ParallelThreshold = 96L * 96 * 96;
+    internal const long ParallelThreshold = 160L * 160 * 160;
 
     /// <summary>
     /// Effectively computes <c>C[i, j] ← alpha · Σₚ op(A)[i, p] · op(B)[p, j] + beta · C[i, j]</c> for row-major

@@ -1,0 +1,357 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace AutoDiff.Kernels;
+
+/// <summary>
+/// The geometry of a 2-D convolution over NCHW input: <c>x[N, C, H, W]</c>, weights <c>w[K, C, R, S]</c>,
+/// bias <c>b[K]</c>, output <c>y[N, K, OH, OW]</c> with the same stride and zero padding in both directions.
+/// </summary>
+/// <param name="Batch">N, the number of images.</param>
+/// <param name="InChannels">C, channels per input image.</param>
+/// <param name="Height">H, input height.</param>
+/// <param name="Width">W, input width.</param>
+/// <param name="OutChannels">K, the number of filters.</param>
+/// <param name="KernelHeight">R, filter height.</param>
+/// <param name="KernelWidth">S, filter width.</param>
+/// <param name="Stride">The step between output positions.</param>
+/// <param name="Padding">Zero rows/columns added on each side.</param>
+public readonly record struct Conv2DGeometry(
+    int Batch, int InChannels, int Height, int Width, int OutChannels, int KernelHeight, int KernelWidth,
+    int Stride = 1, int Padding = 0)
+{
+    /// <summary>Gets OH = (H + 2·padding − R) / stride + 1.</summary>
+    public int OutHeight => (Height + 2 * Padding - KernelHeight) / Stride + 1;
+
+    /// <summary>Gets OW = (W + 2·padding − S) / stride + 1.</summary>
+    public int OutWidth => (Width + 2 * Padding - KernelWidth) / Stride + 1;
+
+    /// <summary>Gets the input length N·C·H·W.</summary>
+    public int InputLength => Batch * InChannels * Height * Width;
+
+    /// <summary>Gets the weight length K·C·R·S.</summary>
+    public int WeightLength => OutChannels * InChannels * KernelHeight * KernelWidth;
+
+    /// <summary>Gets the output length N·K·OH·OW.</summary>
+    public int OutputLength => Batch * OutChannels * OutHeight * OutWidth;
+
+    /// <summary>Gets the number of images lowered together into one GEMM, so that small images still give a GEMM wide enough for the micro-kernel.</summary>
+    internal int ImagesPerGroup => Math.Clamp((1024 + OutHeight * OutWidth - 1) / Math.Max(1, OutHeight * OutWidth), 1, Math.Max(1, Batch));
+
+    /// <summary>
+    /// Gets the scratch length the convolution kernels need: the im2col matrix <c>C·R·S × G·OH·OW</c> and an output
+    /// block <c>K × G·OH·OW</c> for a group of G images. Allocate it once and pass it to every call.
+    /// </summary>
+    public int WorkspaceLength => (InChannels * KernelHeight * KernelWidth + OutChannels) * ImagesPerGroup * OutHeight * OutWidth;
+
+    internal void Validate(string operation)
+    {
+        if (Batch < 0 || InChannels <= 0 || Height <= 0 || Width <= 0 || OutChannels <= 0 || KernelHeight <= 0 ||
+            KernelWidth <= 0 || Stride <= 0 || Padding < 0 || OutHeight <= 0 || OutWidth <= 0)
+        {
+            ThrowHelper.ShapeMismatch(operation, $"invalid geometry {this}");
+        }
+    }
+}
+
+/// <summary>
+/// 2-D convolution (cross-correlation, as in every deep-learning library) over NCHW tensors by lowering to GEMM:
+/// a group of images is unfolded into columns (im2col), multiplied by the filters in one <see cref="Gemm"/> call,
+/// and the result is scattered back to NCHW. The backward passes use the same lowering with transposed GEMMs.
+/// All three kernels take a caller-owned workspace of <see cref="Conv2DGeometry.WorkspaceLength"/> elements and
+/// allocate nothing.
+/// </summary>
+public static class Convolution
+{
+    /// <summary>Effectively computes <c>y[n, k, i, j] = b[k] + Σ_{c,r,s} w[k, c, r, s] · x[n, c, i·stride − pad + r, j·stride − pad + s]</c> (zero outside the image).</summary>
+    /// <param name="g">The geometry.</param>
+    /// <param name="x">The input, N·C·H·W.</param>
+    /// <param name="w">The filters, K·C·R·S.</param>
+    /// <param name="bias">K values, or empty for no bias.</param>
+    /// <param name="y">The output, N·K·OH·OW, overwritten.</param>
+    /// <param name="workspace">Scratch of <see cref="Conv2DGeometry.WorkspaceLength"/> elements.</param>
+    public static void Conv2D(in Conv2DGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y, Span<float> workspace) =>
+        Forward(g, x, w, bias, y, workspace);
+
+    /// <inheritdoc cref="Conv2D(in Conv2DGeometry, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float})"/>
+    public static void Conv2D(in Conv2DGeometry g, ReadOnlySpan<double> x, ReadOnlySpan<double> w, ReadOnlySpan<double> bias, Span<double> y, Span<double> workspace) =>
+        Forward(g, x, w, bias, y, workspace);
+
+    /// <summary>The gradient to the input: <c>dx = col2im(wᵀ · dy)</c>, i.e. the transposed convolution of dy with w.</summary>
+    /// <param name="g">The geometry.</param>
+    /// <param name="w">The filters.</param>
+    /// <param name="dy">The upstream gradient, N·K·OH·OW.</param>
+    /// <param name="dx">The gradient with respect to the input, N·C·H·W, overwritten.</param>
+    /// <param name="workspace">Scratch of <see cref="Conv2DGeometry.WorkspaceLength"/> elements.</param>
+    public static void Conv2DBackwardInput(in Conv2DGeometry g, ReadOnlySpan<float> w, ReadOnlySpan<float> dy, Span<float> dx, Span<float> workspace) =>
+        BackwardInput(g, w, dy, dx, workspace);
+
+    /// <inheritdoc cref="Conv2DBackwardInput(in Conv2DGeometry, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float})"/>
+    public static void Conv2DBackwardInput(in Conv2DGeometry g, ReadOnlySpan<double> w, ReadOnlySpan<double> dy, Span<double> dx, Span<double> workspace) =>
+        BackwardInput(g, w, dy, dx, workspace);
+
+    /// <summary>The gradients to the filters and the bias: <c>dw = Σₙ dyₙ · im2col(xₙ)ᵀ</c>, <c>db[k] = Σ_{n,i,j} dy[n, k, i, j]</c>.</summary>
+    /// <param name="g">The geometry.</param>
+    /// <param name="x">The forward input.</param>
+    /// <param name="dy">The upstream gradient, N·K·OH·OW.</param>
+    /// <param name="dw">The filter gradient, K·C·R·S, overwritten.</param>
+    /// <param name="dbias">The bias gradient, K values, overwritten; or empty to skip it.</param>
+    /// <param name="workspace">Scratch of <see cref="Conv2DGeometry.WorkspaceLength"/> elements.</param>
+    public static void Conv2DBackwardWeights(in Conv2DGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dw, Span<float> dbias, Span<float> workspace) =>
+        BackwardWeights(g, x, dy, dw, dbias, workspace);
+
+    /// <inheritdoc cref="Conv2DBackwardWeights(in Conv2DGeometry, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float})"/>
+    public static void Conv2DBackwardWeights(in Conv2DGeometry g, ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dw, Span<double> dbias, Span<double> workspace) =>
+        BackwardWeights(g, x, dy, dw, dbias, workspace);
+
+    private static void Forward<T>(in Conv2DGeometry g, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> bias, Span<T> y, Span<T> workspace)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const string Op = "Conv2D";
+        Check(Op, g, x.Length, g.InputLength, "x", w.Length, y.Length, g.OutputLength, workspace.Length);
+        if (!bias.IsEmpty)
+        {
+            ThrowHelper.RequireSameLength(Op, g.OutChannels, bias.Length, nameof(bias));
+        }
+
+        int crs = g.InChannels * g.KernelHeight * g.KernelWidth, plane = g.OutHeight * g.OutWidth, group = g.ImagesPerGroup;
+        for (int n0 = 0; n0 < g.Batch; n0 += group)
+        {
+            int images = Math.Min(group, g.Batch - n0), cols = images * plane;
+            Span<T> col = workspace[..(crs * cols)];
+            Span<T> block = workspace.Slice(crs * cols, g.OutChannels * cols);
+            Im2Col(g, x, n0, images, col);
+            // block[K, G·OH·OW] = w[K, CRS] · col[CRS, G·OH·OW]
+            Multiply(Transpose.None, Transpose.None, g.OutChannels, cols, crs, w, col, block, T.Zero);
+            for (int i = 0; i < images; i++)
+            {
+                for (int k = 0; k < g.OutChannels; k++)
+                {
+                    ReadOnlySpan<T> src = block.Slice(k * cols + i * plane, plane);
+                    Span<T> dst = y.Slice(((n0 + i) * g.OutChannels + k) * plane, plane);
+                    if (bias.IsEmpty)
+                    {
+                        src.CopyTo(dst);
+                    }
+                    else
+                    {
+                        TensorPrimitives.Add(src, bias[k], dst);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void BackwardInput<T>(in Conv2DGeometry g, ReadOnlySpan<T> w, ReadOnlySpan<T> dy, Span<T> dx, Span<T> workspace)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const string Op = "Conv2DBackwardInput";
+        Check(Op, g, dy.Length, g.OutputLength, "dy", w.Length, dx.Length, g.InputLength, workspace.Length);
+        int crs = g.InChannels * g.KernelHeight * g.KernelWidth, plane = g.OutHeight * g.OutWidth, group = g.ImagesPerGroup;
+        dx[..g.InputLength].Clear();
+        for (int n0 = 0; n0 < g.Batch; n0 += group)
+        {
+            int images = Math.Min(group, g.Batch - n0), cols = images * plane;
+            Span<T> col = workspace[..(crs * cols)];
+            Span<T> block = workspace.Slice(crs * cols, g.OutChannels * cols);
+            GatherOutput(g, dy, n0, images, block);
+            // col[CRS, G·OH·OW] = wᵀ[CRS, K] · dy[K, G·OH·OW]
+            Multiply(Transpose.Transposed, Transpose.None, crs, cols, g.OutChannels, w, block, col, T.Zero);
+            Col2ImAdd(g, col, n0, images, dx);
+        }
+    }
+
+    private static void BackwardWeights<T>(in Conv2DGeometry g, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw, Span<T> dbias, Span<T> workspace)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const string Op = "Conv2DBackwardWeights";
+        Check(Op, g, x.Length, g.InputLength, "x", dw.Length, dy.Length, g.OutputLength, workspace.Length);
+        int crs = g.InChannels * g.KernelHeight * g.KernelWidth, plane = g.OutHeight * g.OutWidth, group = g.ImagesPerGroup;
+        if (!dbias.IsEmpty)
+        {
+            ThrowHelper.RequireSameLength(Op, g.OutChannels, dbias.Length, nameof(dbias));
+            dbias.Clear();
+        }
+
+        for (int n0 = 0; n0 < g.Batch; n0 += group)
+        {
+            int images = Math.Min(group, g.Batch - n0), cols = images * plane;
+            Span<T> col = workspace[..(crs * cols)];
+            Span<T> block = workspace.Slice(crs * cols, g.OutChannels * cols);
+            Im2Col(g, x, n0, images, col);
+            GatherOutput(g, dy, n0, images, block);
+            // dw[K, CRS] (+)= dy[K, G·OH·OW] · colᵀ[G·OH·OW, CRS]; the first group overwrites, later ones accumulate.
+            Multiply(Transpose.None, Transpose.Transposed, g.OutChannels, crs, cols, block, col, dw, n0 == 0 ? T.Zero : T.One);
+            if (!dbias.IsEmpty)
+            {
+                for (int k = 0; k < g.OutChannels; k++)
+                {
+                    dbias[k] += TensorPrimitives.Sum<T>(block.Slice(k * cols, cols));
+                }
+            }
+        }
+
+        if (g.Batch == 0)
+        {
+            dw[..g.WeightLength].Clear();
+        }
+    }
+
+    /// <summary>col[(c·R + r)·S + s, i·OH·OW + oh·OW + ow] = x[n0 + i, c, oh·stride − pad + r, ow·stride − pad + s], zero outside.</summary>
+    private static void Im2Col<T>(in Conv2DGeometry g, ReadOnlySpan<T> x, int n0, int images, Span<T> col)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int oh = g.OutHeight, ow = g.OutWidth, plane = oh * ow, cols = images * plane;
+        for (int c = 0; c < g.InChannels; c++)
+        {
+            for (int r = 0; r < g.KernelHeight; r++)
+            {
+                for (int s = 0; s < g.KernelWidth; s++)
+                {
+                    Span<T> row = col.Slice(((c * g.KernelHeight + r) * g.KernelWidth + s) * cols, cols);
+                    for (int i = 0; i < images; i++)
+                    {
+                        ReadOnlySpan<T> image = x.Slice(((n0 + i) * g.InChannels + c) * g.Height * g.Width, g.Height * g.Width);
+                        Span<T> dst = row.Slice(i * plane, plane);
+                        for (int y = 0; y < oh; y++)
+                        {
+                            int ih = y * g.Stride - g.Padding + r;
+                            Span<T> line = dst.Slice(y * ow, ow);
+                            if ((uint)ih >= (uint)g.Height)
+                            {
+                                line.Clear();
+                                continue;
+                            }
+
+                            ReadOnlySpan<T> source = image.Slice(ih * g.Width, g.Width);
+                            ValidColumns(g, s, out int first, out int last);
+                            line[..first].Clear();
+                            line[last..].Clear();
+                            if (g.Stride == 1)
+                            {
+                                source.Slice(first - g.Padding + s, last - first).CopyTo(line[first..last]);
+                            }
+                            else
+                            {
+                                for (int xo = first; xo < last; xo++)
+                                {
+                                    line[xo] = source[xo * g.Stride - g.Padding + s];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The adjoint of <see cref="Im2Col{T}"/>: adds each column entry back onto the input pixel it was read from.</summary>
+    private static void Col2ImAdd<T>(in Conv2DGeometry g, ReadOnlySpan<T> col, int n0, int images, Span<T> dx)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int oh = g.OutHeight, ow = g.OutWidth, plane = oh * ow, cols = images * plane;
+        for (int c = 0; c < g.InChannels; c++)
+        {
+            for (int r = 0; r < g.KernelHeight; r++)
+            {
+                for (int s = 0; s < g.KernelWidth; s++)
+                {
+                    ReadOnlySpan<T> row = col.Slice(((c * g.KernelHeight + r) * g.KernelWidth + s) * cols, cols);
+                    ValidColumns(g, s, out int first, out int last);
+                    for (int i = 0; i < images; i++)
+                    {
+                        Span<T> image = dx.Slice(((n0 + i) * g.InChannels + c) * g.Height * g.Width, g.Height * g.Width);
+                        ReadOnlySpan<T> src = row.Slice(i * plane, plane);
+                        for (int y = 0; y < oh; y++)
+                        {
+                            int ih = y * g.Stride - g.Padding + r;
+                            if ((uint)ih >= (uint)g.Height || first >= last)
+                            {
+                                continue;
+                            }
+
+                            Span<T> target = image.Slice(ih * g.Width, g.Width);
+                            ReadOnlySpan<T> line = src.Slice(y * ow, ow);
+                            if (g.Stride == 1)
+                            {
+                                Span<T> t = target.Slice(first - g.Padding + s, last - first);
+                                TensorPrimitives.Add(t, line[first..last], t);
+                            }
+                            else
+                            {
+                                for (int xo = first; xo < last; xo++)
+                                {
+                                    target[xo * g.Stride - g.Padding + s] += line[xo];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The output columns [first, last) whose input column ow·stride − pad + s lies inside the image.</summary>
+    private static void ValidColumns(in Conv2DGeometry g, int s, out int first, out int last)
+    {
+        // ow·stride − pad + s ≥ 0  ⇔  ow ≥ ceil((pad − s) / stride)
+        first = Math.Max(0, (g.Padding - s + g.Stride - 1) / g.Stride);
+        // ow·stride − pad + s ≤ W − 1  ⇔  ow ≤ floor((W − 1 + pad − s) / stride)
+        int lastInclusive = (g.Width - 1 + g.Padding - s) / g.Stride;
+        last = Math.Min(g.OutWidth, lastInclusive + 1);
+        first = Math.Min(first, last);
+    }
+
+    /// <summary>block[k, i·OH·OW + p] = dy[n0 + i, k, p]: the NCHW gradient laid out as the forward GEMM's output.</summary>
+    private static void GatherOutput<T>(in Conv2DGeometry g, ReadOnlySpan<T> dy, int n0, int images, Span<T> block)
+        where T : unmanaged
+    {
+        int plane = g.OutHeight * g.OutWidth, cols = images * plane;
+        for (int i = 0; i < images; i++)
+        {
+            for (int k = 0; k < g.OutChannels; k++)
+            {
+                dy.Slice(((n0 + i) * g.OutChannels + k) * plane, plane).CopyTo(block.Slice(k * cols + i * plane, plane));
+            }
+        }
+    }
+
+    private static void Multiply<T>(Transpose ta, Transpose tb, int m, int n, int k, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, T beta)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Gemm.Multiply(ta, tb, m, n, k, Cast<T, float>(a), Cast<T, float>(b), Cast<T, float>(c), 1f, float.CreateTruncating(beta));
+        }
+        else if (typeof(T) == typeof(double))
+        {
+            Gemm.Multiply(ta, tb, m, n, k, Cast<T, double>(a), Cast<T, double>(b), Cast<T, double>(c), 1d, double.CreateTruncating(beta));
+        }
+        else
+        {
+            ThrowHelper.NotSupportedType<T>("Conv2D");
+        }
+    }
+
+    private static Span<TTo> Cast<TFrom, TTo>(Span<TFrom> span)
+        where TFrom : struct
+        where TTo : struct => System.Runtime.InteropServices.MemoryMarshal.Cast<TFrom, TTo>(span);
+
+    private static ReadOnlySpan<TTo> Cast<TFrom, TTo>(ReadOnlySpan<TFrom> span)
+        where TFrom : struct
+        where TTo : struct => System.Runtime.InteropServices.MemoryMarshal.Cast<TFrom, TTo>(span);
+
+    private static void Check(string operation, in Conv2DGeometry g, int inputLength, int inputRequired, string inputName,
+        int weightLength, int outputLength, int outputRequired, int workspaceLength)
+    {
+        g.Validate(operation);
+        ThrowHelper.RequireLength(operation, inputRequired, inputLength, inputName);
+        ThrowHelper.RequireLength(operation, g.WeightLength, weightLength, "w");
+        if (outputLength < outputRequired)
+        {
+            ThrowHelper.DestinationTooShort(operation, outputRequired, outputLength);
+        }
+
+        ThrowHelper.RequireLength(operation, g.WorkspaceLength, workspaceLength, "workspace");
+    }
+}

@@ -1,0 +1,174 @@
+using System.Numerics;
+
+namespace AutoDiff.Kernels;
+
+/// <summary>The geometry of 2-D pooling over NCHW input with a square window and no padding.</summary>
+/// <param name="Batch">N.</param>
+/// <param name="Channels">C.</param>
+/// <param name="Height">H.</param>
+/// <param name="Width">W.</param>
+/// <param name="Size">The window's side.</param>
+/// <param name="Stride">The step between windows (usually equal to <paramref name="Size"/>).</param>
+public readonly record struct Pool2DGeometry(int Batch, int Channels, int Height, int Width, int Size, int Stride)
+{
+    /// <summary>Gets OH = (H − size) / stride + 1 (a partial window at the edge is dropped, as in PyTorch).</summary>
+    public int OutHeight => (Height - Size) / Stride + 1;
+
+    /// <summary>Gets OW = (W − size) / stride + 1.</summary>
+    public int OutWidth => (Width - Size) / Stride + 1;
+
+    /// <summary>Gets N·C·H·W.</summary>
+    public int InputLength => Batch * Channels * Height * Width;
+
+    /// <summary>Gets N·C·OH·OW.</summary>
+    public int OutputLength => Batch * Channels * OutHeight * OutWidth;
+
+    internal void Validate(string operation, int inputLength, int outputLength)
+    {
+        if (Batch < 0 || Channels <= 0 || Size <= 0 || Stride <= 0 || Height < Size || Width < Size)
+        {
+            ThrowHelper.ShapeMismatch(operation, $"invalid geometry {this}");
+        }
+
+        ThrowHelper.RequireLength(operation, InputLength, inputLength, "x");
+        if (outputLength < OutputLength)
+        {
+            ThrowHelper.DestinationTooShort(operation, OutputLength, outputLength);
+        }
+    }
+}
+
+/// <summary>Max and average pooling over NCHW tensors with their backward kernels.</summary>
+public static class Pooling
+{
+    /// <summary>
+    /// Effectively computes <c>y[n, c, i, j] = max over the window at (i·stride, j·stride)</c> and records in
+    /// <paramref name="argmax"/> the flat input index of the first maximal element (used by the backward pass).
+    /// NaN wins over any number.
+    /// </summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="g">The geometry.</param>
+    /// <param name="x">The input.</param>
+    /// <param name="y">The output.</param>
+    /// <param name="argmax">One input index per output element.</param>
+    public static void MaxPool2D<T>(in Pool2DGeometry g, ReadOnlySpan<T> x, Span<T> y, Span<int> argmax)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        g.Validate("MaxPool2D", x.Length, y.Length);
+        ThrowHelper.RequireLength("MaxPool2D", g.OutputLength, argmax.Length, nameof(argmax));
+        int oh = g.OutHeight, ow = g.OutWidth, hw = g.Height * g.Width, o = 0;
+        for (int plane = 0; plane < g.Batch * g.Channels; plane++)
+        {
+            int basis = plane * hw;
+            for (int i = 0; i < oh; i++)
+            {
+                for (int j = 0; j < ow; j++, o++)
+                {
+                    int best = basis + i * g.Stride * g.Width + j * g.Stride;
+                    T max = x[best];
+                    for (int r = 0; r < g.Size; r++)
+                    {
+                        int row = basis + (i * g.Stride + r) * g.Width + j * g.Stride;
+                        for (int s = 0; s < g.Size; s++)
+                        {
+                            T v = x[row + s];
+                            if (v > max || (T.IsNaN(v) && !T.IsNaN(max)))
+                            {
+                                max = v;
+                                best = row + s;
+                            }
+                        }
+                    }
+
+                    y[o] = max;
+                    argmax[o] = best;
+                }
+            }
+        }
+    }
+
+    /// <summary>Effectively computes <c>dx = 0; dx[argmax[o]] += dy[o]</c>: each output's gradient goes to the input that won.</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="g">The geometry.</param>
+    /// <param name="dy">The upstream gradient, N·C·OH·OW.</param>
+    /// <param name="argmax">The indices recorded by <see cref="MaxPool2D{T}"/>.</param>
+    /// <param name="dx">The gradient with respect to the input, overwritten.</param>
+    public static void MaxPool2DBackward<T>(in Pool2DGeometry g, ReadOnlySpan<T> dy, ReadOnlySpan<int> argmax, Span<T> dx)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        g.Validate("MaxPool2DBackward", dx.Length, dy.Length);
+        ThrowHelper.RequireLength("MaxPool2DBackward", g.OutputLength, argmax.Length, nameof(argmax));
+        dx[..g.InputLength].Clear();
+        for (int o = 0; o < g.OutputLength; o++)
+        {
+            dx[argmax[o]] += dy[o];
+        }
+    }
+
+    /// <summary>Effectively computes <c>y[n, c, i, j] = (1 / size²) Σ over the window at (i·stride, j·stride)</c>.</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="g">The geometry.</param>
+    /// <param name="x">The input.</param>
+    /// <param name="y">The output.</param>
+    public static void AvgPool2D<T>(in Pool2DGeometry g, ReadOnlySpan<T> x, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        g.Validate("AvgPool2D", x.Length, y.Length);
+        T scale = T.One / T.CreateTruncating(g.Size * g.Size);
+        int oh = g.OutHeight, ow = g.OutWidth, hw = g.Height * g.Width, o = 0;
+        for (int plane = 0; plane < g.Batch * g.Channels; plane++)
+        {
+            int basis = plane * hw;
+            for (int i = 0; i < oh; i++)
+            {
+                for (int j = 0; j < ow; j++, o++)
+                {
+                    T sum = T.Zero;
+                    for (int r = 0; r < g.Size; r++)
+                    {
+                        int row = basis + (i * g.Stride + r) * g.Width + j * g.Stride;
+                        for (int s = 0; s < g.Size; s++)
+                        {
+                            sum += x[row + s];
+                        }
+                    }
+
+                    y[o] = sum * scale;
+                }
+            }
+        }
+    }
+
+    /// <summary>Effectively computes <c>dx = 0</c>, then adds <c>dy[o] / size²</c> to every input of window o.</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="g">The geometry.</param>
+    /// <param name="dy">The upstream gradient.</param>
+    /// <param name="dx">The gradient with respect to the input, overwritten.</param>
+    public static void AvgPool2DBackward<T>(in Pool2DGeometry g, ReadOnlySpan<T> dy, Span<T> dx)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        g.Validate("AvgPool2DBackward", dx.Length, dy.Length);
+        dx[..g.InputLength].Clear();
+        T scale = T.One / T.CreateTruncating(g.Size * g.Size);
+        int oh = g.OutHeight, ow = g.OutWidth, hw = g.Height * g.Width, o = 0;
+        for (int plane = 0; plane < g.Batch * g.Channels; plane++)
+        {
+            int basis = plane * hw;
+            for (int i = 0; i < oh; i++)
+            {
+                for (int j = 0; j < ow; j++, o++)
+                {
+                    T share = dy[o] * scale;
+                    for (int r = 0; r < g.Size; r++)
+                    {
+                        int row = basis + (i * g.Stride + r) * g.Width + j * g.Stride;
+                        for (int s = 0; s < g.Size; s++)
+                        {
+                            dx[row + s] += share;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
