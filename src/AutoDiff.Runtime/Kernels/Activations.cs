@@ -107,8 +107,14 @@ public static class Activations
     /// <param name="x">The input.</param>
     /// <param name="destination">The output.</param>
     public static void Sigmoid<T>(ReadOnlySpan<T> x, Span<T> destination)
-        where T : unmanaged, IFloatingPointIeee754<T> =>
-        TensorPrimitives.Sigmoid(x, destination);
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // TensorPrimitives.Sigmoid rejects empty input; an empty batch is valid here.
+        if (!x.IsEmpty)
+        {
+            TensorPrimitives.Sigmoid(x, destination);
+        }
+    }
 
     /// <summary>Effectively computes <c>dx[i] = dy[i] · y[i] · (1 − y[i])</c> from the forward output y.</summary>
     /// <typeparam name="T">float or double.</typeparam>
