@@ -44,9 +44,11 @@ public abstract class LearningRateSchedule : ICheckpointState
     /// <summary>Sets every group's learning rate for the current epoch; derived constructors call it once.</summary>
     protected void Apply()
     {
-        foreach (ParameterGroup group in Optimizer.BaseGroups)
+        // Indexed loops: a foreach over IReadOnlyList allocates an enumerator, and schedules may step every batch.
+        IReadOnlyList<ParameterGroup> groups = Optimizer.BaseGroups;
+        for (int i = 0; i < groups.Count; i++)
         {
-            group.LearningRate = LearningRateAt(group.InitialLearningRate, Epoch);
+            groups[i].LearningRate = LearningRateAt(groups[i].InitialLearningRate, Epoch);
         }
     }
 

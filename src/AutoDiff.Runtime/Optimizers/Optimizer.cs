@@ -61,11 +61,13 @@ public abstract class Optimizer : ICheckpointState
     /// <summary>Sets every parameter's gradient to zero.</summary>
     public void ZeroGradients()
     {
-        foreach (ParameterGroup group in BaseGroups)
+        // Indexed loops: a foreach over IReadOnlyList allocates an enumerator, and this runs every step.
+        for (int g = 0; g < BaseGroups.Count; g++)
         {
-            foreach (ParameterSlot parameter in group.Parameters)
+            IReadOnlyList<ParameterSlot> parameters = BaseGroups[g].Parameters;
+            for (int p = 0; p < parameters.Count; p++)
             {
-                parameter.Gradient.Span.Clear();
+                parameters[p].Gradient.Span.Clear();
             }
         }
     }

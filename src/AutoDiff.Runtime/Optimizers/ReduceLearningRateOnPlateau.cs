@@ -110,8 +110,10 @@ public sealed class ReduceLearningRateOnPlateau : ICheckpointState
 
         if (BadEpochs > _patience)
         {
-            foreach (ParameterGroup group in _optimizer.BaseGroups)
+            IReadOnlyList<ParameterGroup> groups = _optimizer.BaseGroups;
+            for (int i = 0; i < groups.Count; i++)
             {
+                ParameterGroup group = groups[i];
                 double old = group.LearningRate;
                 double reduced = Math.Max(old * _factor, _minimumLearningRate);
                 if (old - reduced > _epsilon)

@@ -167,7 +167,7 @@ public class AdaptiveOptimizerTests
     }
 
     [Fact]
-    public void Step_AfterStateIsCreated_AllocatesNothing()
+    public void StepAndZeroGradients_AfterStateIsCreated_AllocateNothing()
     {
         ParameterSlot a = ParameterSlot.Create("a", 1000), b = ParameterSlot.Create("b", 37);
         a.Gradient.Span.Fill(0.1f);
@@ -187,6 +187,7 @@ public class AdaptiveOptimizerTests
             for (int i = 0; i < 10; i++)
             {
                 optimizer.Step();
+                optimizer.ZeroGradients();
             }
 
             Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
