@@ -59,7 +59,7 @@ internal static class DiagnosticDescriptors
     /// <summary>AD0009: <c>No derivative is known for '{0}'</c>.</summary>
     public static readonly DiagnosticDescriptor UnknownDerivative = Create(
         "AD0009", "No derivative is known for the callee",
-        "No derivative is known for '{0}', which is called with a differentiable argument; mark '{0}' [Differentiable] so its gradient is generated, or pass it only values marked [NoDerivative]",
+        "No derivative is known for '{0}', which is called with a differentiable argument: {1}",
         DiagnosticSeverity.Error);
 
     /// <summary>AD0010: <c>'{0}' is not supported in a [Differentiable] method: {1}</c>.</summary>
@@ -86,6 +86,12 @@ internal static class DiagnosticDescriptors
         "[Differentiable] method '{0}' has no body to differentiate (abstract, extern or partial without implementation)",
         DiagnosticSeverity.Error);
 
+    /// <summary>AD0014: <c>'{0}' cannot be registered as a derivative: {1}</c>.</summary>
+    public static readonly DiagnosticDescriptor InvalidDerivativeRegistration = Create(
+        "AD0014", "Derivative registration does not match its function",
+        "'{0}' cannot be registered as a derivative: {1}",
+        DiagnosticSeverity.Error);
+
     /// <summary>AD0099: <c>The AutoDiff generator failed on '{0}': {1}</c>.</summary>
     public static readonly DiagnosticDescriptor InternalError = Create(
         "AD0099", "Internal generator error",
@@ -96,7 +102,7 @@ internal static class DiagnosticDescriptors
     {
         TypeNotPartial, UnsupportedReturnType, UnsupportedParameter, TryNotSupported, GotoNotSupported,
         LambdaNotSupported, UnsafeNotSupported, AsyncOrIteratorNotSupported, UnknownDerivative, UnsupportedConstruct,
-        ParameterDoesNotAffectResult, GenericMethodNotSupported, NoBody, InternalError,
+        ParameterDoesNotAffectResult, GenericMethodNotSupported, NoBody, InvalidDerivativeRegistration, InternalError,
     };
 
     public static DiagnosticDescriptor ById(string id)

@@ -7,7 +7,7 @@ namespace AutoDiff.Generator;
 public sealed partial class DifferentiableGenerator
 {
     /// <summary>What stage 3 writes for one method: the model's signature facts and the gradient body.</summary>
-    internal sealed record GradientSpec(MethodModel Method, EquatableArray<string> BodyLines);
+    internal sealed record GradientSpec(MethodModel Method, EquatableArray<string> BodyLines, EquatableArray<string> ForwardLines);
 
     /// <summary>Stage 3: writes the gradient method as C# source, re-opening every containing type as partial.</summary>
     internal static class Emitter
@@ -80,6 +80,12 @@ public sealed partial class DifferentiableGenerator
             }
 
             AppendLine(text, indent, "}");
+            if (method.HasForward)
+            {
+                text.AppendLine();
+                EmitForward(text, indent, spec);
+            }
+
             while (indent > 0)
             {
                 indent--;
@@ -87,6 +93,54 @@ public sealed partial class DifferentiableGenerator
             }
 
             return text.ToString();
+        }
+
+        private static void EmitForward(StringBuilder text, int indent, GradientSpec spec)
+        {
+            MethodModel method = spec.Method;
+            var parameters = method.Parameters.Select(p => p.Declaration).ToList();
+            foreach (ParameterModel parameter in method.Parameters.Where(p => p.IsDifferentiable))
+            {
+                string name = Differentiation.ForwardModeBuilder.TangentParameterName(parameter);
+                parameters.Add(parameter.Type.IsFloating ? $"{parameter.Type.ElementName} {name}" : $"global::System.ReadOnlySpan<{parameter.Type.ElementName}> {name}");
+            }
+
+            parameters.Add($"out {method.ReturnType.Name} resultDot");
+            AppendLine(text, indent, "/// <summary>");
+            AppendLine(text, indent, $"/// Computes <c>{method.Name}</c> and, in <c>resultDot</c>, its derivative along the direction given by the tangent inputs");
+            AppendLine(text, indent, "/// (a Jacobian-vector product), by forward-mode automatic differentiation.");
+            AppendLine(text, indent, "/// </summary>");
+            AppendLine(text, indent, $"/// <returns>The value of <c>{method.Name}</c>.</returns>");
+            AppendLine(text, indent, "[global::System.CodeDom.Compiler.GeneratedCode(\"AutoDiff.Generator\", \"1.0.0\")]");
+            AppendLine(text, indent, $"{method.Accessibility} {(method.IsStatic ? "static " : string.Empty)}{method.ReturnType.Name} {method.Name}Jvp({string.Join(", ", parameters)})");
+            AppendLine(text, indent, "{");
+            if (spec.ForwardLines.Count == 0)
+            {
+                string reason = (method.StubReason ?? "it could not be differentiated").Replace("\"", "\\\"");
+                AppendLine(text, indent + 1, $"throw new global::System.NotSupportedException(\"AutoDiff did not generate {method.Name}Jvp: {reason}.\");");
+            }
+            else
+            {
+                foreach (ParameterModel parameter in method.Parameters.Where(p => p.IsDifferentiable && p.Type.IsFloatingCollection))
+                {
+                    string name = Differentiation.ForwardModeBuilder.TangentParameterName(parameter);
+                    AppendLine(text, indent + 1, $"global::AutoDiff.CompilerServices.GradientBuffer.CheckLength({name}.Length, {Identifiers.Escape(parameter.Name)}.Length, \"{name}\", \"{parameter.Name}\");");
+                }
+
+                foreach (string line in spec.ForwardLines)
+                {
+                    if (line.Length == 0)
+                    {
+                        text.AppendLine();
+                    }
+                    else
+                    {
+                        AppendLine(text, indent + 1, line);
+                    }
+                }
+            }
+
+            AppendLine(text, indent, "}");
         }
 
         private static void AppendLine(StringBuilder text, int indent, string line) =>

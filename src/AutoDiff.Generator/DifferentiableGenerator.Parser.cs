@@ -35,6 +35,8 @@ public sealed partial class DifferentiableGenerator
         private readonly HashSet<string> _usedNames = new(StringComparer.Ordinal);
         private readonly List<LocalModel> _locals = new();
         private readonly List<(Expr Call, Location Location, string Callee)> _unknownCalls = new();
+        private readonly List<(DiffCall Call, IMethodSymbol Target, Location Location)> _externalCalls = new();
+        private readonly List<PendingCall> _pendingCalls = new();
         private int _syntheticCounter;
         private bool _hasErrors;
         private bool _hasCompileErrors;
@@ -50,7 +52,7 @@ public sealed partial class DifferentiableGenerator
         {
             if (context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax syntax)
             {
-                return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+                return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty, EquatableArray<PendingCall>.Empty);
             }
 
             try
@@ -65,7 +67,7 @@ public sealed partial class DifferentiableGenerator
             {
                 // A bug in the generator must not break the user's build with CS8785: report it at the method.
                 var diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, syntax.Identifier.GetLocation(), method.Name, exception.GetType().Name + ": " + exception.Message);
-                return new ParseResult(null, ImmutableArray.Create(diagnostic).ToEquatableArray());
+                return new ParseResult(null, ImmutableArray.Create(diagnostic).ToEquatableArray(), EquatableArray<PendingCall>.Empty);
             }
         }
 
@@ -128,7 +130,7 @@ public sealed partial class DifferentiableGenerator
             if (_syntax.ContainsDiagnostics || _method.ReturnType.TypeKind == TypeKind.Error || _method.Parameters.Any(p => p.Type.TypeKind == TypeKind.Error))
             {
                 // The compiler reports the syntax errors; generating from broken code would only add noise.
-                return new ParseResult(null, _diagnostics.ToEquatableArray());
+                return new ParseResult(null, _diagnostics.ToEquatableArray(), EquatableArray<PendingCall>.Empty);
             }
 
             Block? body = null;
@@ -147,7 +149,7 @@ public sealed partial class DifferentiableGenerator
 
             if (_hasCompileErrors || hierarchy is null)
             {
-                return new ParseResult(null, _diagnostics.ToEquatableArray());
+                return new ParseResult(null, _diagnostics.ToEquatableArray(), EquatableArray<PendingCall>.Empty);
             }
 
             if (body is not null && !_hasErrors)
@@ -183,8 +185,32 @@ public sealed partial class DifferentiableGenerator
                 lines.StartLinePosition.Line + 1,
                 lines.EndLinePosition.Line + 1,
                 System.IO.Path.GetFileName(_syntax.SyntaxTree.FilePath),
-                $"{hierarchy.FileNamePrefix}.{_method.Name}{overloadSuffix}.Gradient.g.cs");
-            return new ParseResult(model, _diagnostics.ToEquatableArray());
+                $"{hierarchy.FileNamePrefix}.{_method.Name}{overloadSuffix}.Gradient.g.cs",
+                ReadModes());
+            return new ParseResult(model, _diagnostics.ToEquatableArray(), _pendingCalls.ToEquatableArray());
+        }
+
+        /// <summary>The <c>Mode</c> named argument of <c>[Differentiable]</c>; reverse mode is always generated.</summary>
+        private int ReadModes()
+        {
+            int modes = MethodModel.Reverse;
+            foreach (AttributeData attribute in _method.GetAttributes())
+            {
+                if (attribute.AttributeClass?.ToDisplayString() != DifferentiableAttributeName)
+                {
+                    continue;
+                }
+
+                foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+                {
+                    if (argument.Key == "Mode" && argument.Value.Value is int value)
+                    {
+                        modes |= value;
+                    }
+                }
+            }
+
+            return modes;
         }
 
         private HierarchyInfo? BuildHierarchy()
@@ -896,8 +922,11 @@ public sealed partial class DifferentiableGenerator
             }
 
             bool isDifferentiable = target.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttributeName);
-            if (isDifferentiable && resultType.IsFloating && !target.IsGenericMethod)
+            if (resultType.IsFloating && !target.IsGenericMethod && target.Parameters.All(p => p.RefKind is RefKind.None or RefKind.In))
             {
+                // A call with a floating result: differentiated through the callee's generated gradient, or through a
+                // derivative registered with [DerivativeOf] (resolved in the transform; which one exists is checked
+                // once activity is known, so calls on constants only need neither).
                 var parameters = target.Parameters.Select(p =>
                 {
                     TypeRef type = ToTypeRef(p.Type);
@@ -905,8 +934,14 @@ public sealed partial class DifferentiableGenerator
                     return new CalleeParameter(type, (type.IsFloating || type.IsFloatingCollection) && !noDerivative);
                 }).ToEquatableArray();
                 bool sameType = SymbolEqualityComparer.Default.Equals(target.ContainingType, _method.ContainingType);
-                var callee = new CalleeRef(target.ContainingType!.ToDisplayString(TypeFormat), target.Name, target.IsStatic, sameType, parameters);
-                return new DiffCall(resultType, callee, receiver, arguments.ToEquatableArray());
+                var callee = new CalleeRef(target.ContainingType!.ToDisplayString(TypeFormat), target.Name, target.IsStatic, sameType, parameters, Registrations.KeyOf(target), isDifferentiable);
+                var call = new DiffCall(resultType, callee, receiver, arguments.ToEquatableArray());
+                if (!isDifferentiable)
+                {
+                    _externalCalls.Add((call, target, invocation.Syntax.GetLocation()));
+                }
+
+                return call;
             }
 
             // Any other call is a constant to the transform. That is right when its result is not floating (an
@@ -945,7 +980,7 @@ public sealed partial class DifferentiableGenerator
 
         private void ReportUnknownCalls(Block body, List<ParameterModel> parameters)
         {
-            if (_unknownCalls.Count == 0)
+            if (_unknownCalls.Count == 0 && _externalCalls.Count == 0)
             {
                 return;
             }
@@ -954,13 +989,18 @@ public sealed partial class DifferentiableGenerator
             foreach ((Expr call, Location location, string callee) in _unknownCalls)
             {
                 var opaque = (Opaque)call;
-                if (opaque.Type.IsFloating && opaque.Arguments.Any(activity.IsActive))
+                if (opaque.Type.Name == "void" && opaque.Arguments.Any(a => activity.IsActive(a) || activity.IsActiveCollection(a)))
                 {
-                    Report(DiagnosticDescriptors.UnknownDerivative, location, callee);
+                    Report(DiagnosticDescriptors.UnknownDerivative, location, callee, "a method that returns void cannot have a derivative; return the value instead");
                 }
-                else if (!opaque.Type.IsFloating && opaque.Type.Name == "void" && opaque.Arguments.Any(a => activity.IsActive(a) || activity.IsActiveCollection(a)))
+            }
+
+            foreach ((DiffCall call, IMethodSymbol target, Location location) in _externalCalls)
+            {
+                if (activity.IsActive(call))
                 {
-                    Report(DiagnosticDescriptors.UnknownDerivative, location, callee);
+                    // Whether a derivative is registered is known only with the registration table: decided later.
+                    _pendingCalls.Add(new PendingCall(call.Callee.Key, LocationInfo.From(location), Registrations.Display(target), Registrations.SuggestedSignature(target)));
                 }
             }
         }

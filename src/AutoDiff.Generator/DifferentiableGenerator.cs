@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Immutable;
+using System.Linq;
 using AutoDiff.Generator.Differentiation;
 using AutoDiff.Generator.Model;
 using Microsoft.CodeAnalysis;
@@ -22,6 +23,9 @@ public sealed partial class DifferentiableGenerator : IIncrementalGenerator
         public const string Model = "Model";
         public const string Transform = "Transform";
         public const string Diagnostics = "Diagnostics";
+        public const string Registrations = "Registrations";
+        public const string MetadataRegistrations = "MetadataRegistrations";
+        public const string Table = "RegistrationTable";
     }
 
     /// <inheritdoc />
@@ -34,17 +38,33 @@ public sealed partial class DifferentiableGenerator : IIncrementalGenerator
                 static (syntaxContext, cancellationToken) => Parser.Parse(syntaxContext, cancellationToken))
             .WithTrackingName(Steps.Parse);
 
+        // Derivatives registered with [DerivativeOf]: in this compilation (checked, with diagnostics) and in
+        // referenced assemblies. Together they form one table that the transform and the diagnostics consult.
+        IncrementalValuesProvider<RegistrationResult> sourceRegistrations = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                Registrations.AttributeName,
+                static (node, _) => node is MethodDeclarationSyntax,
+                static (syntaxContext, cancellationToken) => Registrations.ParseSource(syntaxContext, cancellationToken))
+            .WithTrackingName(Steps.Registrations);
+        context.RegisterSourceOutput(sourceRegistrations.Select(static (r, _) => r.Diagnostics), static (production, items) => Report(production, items));
+
+        IncrementalValueProvider<EquatableArray<DerivativeRegistration>> metadataRegistrations = context.CompilationProvider
+            .Select(static (compilation, cancellationToken) => Registrations.FromMetadata(compilation, cancellationToken))
+            .WithTrackingName(Steps.MetadataRegistrations);
+
+        IncrementalValueProvider<RegistrationTable> table = sourceRegistrations
+            .Select(static (r, _) => r.Registrations)
+            .Collect()
+            .Combine(metadataRegistrations)
+            .Select(static (pair, _) => new RegistrationTable(pair.Left.SelectMany(r => r).Concat(pair.Right).ToEquatableArray()))
+            .WithTrackingName(Steps.Table);
+
         // Diagnostics travel on their own output so that a moved diagnostic does not regenerate code.
         IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = parsed
-            .Select(static (result, _) => result.Diagnostics)
+            .Combine(table)
+            .Select(static (pair, _) => DiagnosticsOf(pair.Left, pair.Right))
             .WithTrackingName(Steps.Diagnostics);
-        context.RegisterSourceOutput(diagnostics, static (production, items) =>
-        {
-            foreach (DiagnosticInfo diagnostic in items)
-            {
-                production.ReportDiagnostic(diagnostic.ToDiagnostic());
-            }
-        });
+        context.RegisterSourceOutput(diagnostics, static (production, items) => Report(production, items));
 
         IncrementalValuesProvider<MethodModel> models = parsed
             .Where(static result => result.Model is not null)
@@ -52,7 +72,8 @@ public sealed partial class DifferentiableGenerator : IIncrementalGenerator
             .WithTrackingName(Steps.Model);
 
         IncrementalValuesProvider<TransformResult> gradients = models
-            .Select(static (model, cancellationToken) => Transform(model, cancellationToken))
+            .Combine(table)
+            .Select(static (pair, cancellationToken) => Transform(pair.Left, pair.Right, cancellationToken))
             .WithTrackingName(Steps.Transform);
 
         context.RegisterSourceOutput(gradients, static (production, result) =>
@@ -66,20 +87,57 @@ public sealed partial class DifferentiableGenerator : IIncrementalGenerator
         });
     }
 
+    private static void Report(SourceProductionContext production, EquatableArray<DiagnosticInfo> items)
+    {
+        foreach (DiagnosticInfo diagnostic in items)
+        {
+            production.ReportDiagnostic(diagnostic.ToDiagnostic());
+        }
+    }
+
+    /// <summary>The parser's diagnostics, plus AD0009 for calls that turned out to have no registered derivative.</summary>
+    private static EquatableArray<DiagnosticInfo> DiagnosticsOf(ParseResult result, RegistrationTable table)
+    {
+        if (result.PendingCalls.Count == 0)
+        {
+            return result.Diagnostics;
+        }
+
+        var diagnostics = result.Diagnostics.ToList();
+        foreach (PendingCall call in result.PendingCalls)
+        {
+            if (table.Find(call.Key) is null)
+            {
+                diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.UnknownDerivative.Id, call.Location, ImmutableArray.Create(call.Callee, call.SuggestedSignature).ToEquatableArray()));
+            }
+        }
+
+        return diagnostics.ToEquatableArray();
+    }
+
     /// <summary>The transform's output: the spec to emit, and an internal-error diagnostic if the transform failed.</summary>
     internal sealed record TransformResult(GradientSpec Spec, DiagnosticInfo? Error);
 
-    internal static TransformResult Transform(MethodModel model, System.Threading.CancellationToken cancellationToken)
+    internal static TransformResult Transform(MethodModel model, RegistrationTable table, System.Threading.CancellationToken cancellationToken)
     {
         if (model.Body is null)
         {
-            return new TransformResult(new GradientSpec(model, EquatableArray<string>.Empty), null);
+            return new TransformResult(new GradientSpec(model, EquatableArray<string>.Empty, EquatableArray<string>.Empty), null);
         }
 
         try
         {
-            GradientBody body = ReverseModeBuilder.Build(model, cancellationToken);
-            return new TransformResult(new GradientSpec(model, body.Lines), null);
+            GradientBody body = ReverseModeBuilder.Build(model, table, cancellationToken);
+            EquatableArray<string> forward = model.HasForward
+                ? ForwardModeBuilder.Build(model, table, cancellationToken).Lines
+                : EquatableArray<string>.Empty;
+            return new TransformResult(new GradientSpec(model, body.Lines, forward), null);
+        }
+        catch (UnresolvedCallException)
+        {
+            // AD0009 is reported at the call by the diagnostics step; emit a stub so that callers still compile.
+            MethodModel stub = model with { Body = null, StubReason = "a call has no known derivative (see error AD0009)" };
+            return new TransformResult(new GradientSpec(stub, EquatableArray<string>.Empty, EquatableArray<string>.Empty), null);
         }
         catch (OperationCanceledException)
         {
@@ -90,7 +148,7 @@ public sealed partial class DifferentiableGenerator : IIncrementalGenerator
             // A bug in the transform: report it (no location survives into the model) and emit a throwing stub.
             var error = new DiagnosticInfo(DiagnosticDescriptors.InternalError.Id, null, ImmutableArray.Create(model.Name, exception.GetType().Name + ": " + exception.Message).ToEquatableArray());
             MethodModel stub = model with { Body = null, StubReason = "the generator failed (AD0099)" };
-            return new TransformResult(new GradientSpec(stub, EquatableArray<string>.Empty), error);
+            return new TransformResult(new GradientSpec(stub, EquatableArray<string>.Empty, EquatableArray<string>.Empty), error);
         }
     }
 }

@@ -37,9 +37,12 @@ internal sealed class ReverseModeBuilder
     private ActivityAnalysis _activity = null!;
     private string _resultName = "result";
 
-    private ReverseModeBuilder(MethodModel method, CancellationToken cancellationToken)
+    private readonly RegistrationTable _registrations;
+
+    private ReverseModeBuilder(MethodModel method, RegistrationTable registrations, CancellationToken cancellationToken)
     {
         _method = method;
+        _registrations = registrations;
         _cancellationToken = cancellationToken;
         IEnumerable<string> userNames = method.Parameters.Select(p => p.Name)
             .Concat(method.Parameters.Where(p => p.GradientName is not null).Select(p => p.GradientName!))
@@ -57,8 +60,8 @@ internal sealed class ReverseModeBuilder
         public Context InsideLoop() => new(Depth + 1, true);
     }
 
-    public static GradientBody Build(MethodModel method, CancellationToken cancellationToken) =>
-        new ReverseModeBuilder(method, cancellationToken).Build();
+    public static GradientBody Build(MethodModel method, RegistrationTable registrations, CancellationToken cancellationToken) =>
+        new ReverseModeBuilder(method, registrations, cancellationToken).Build();
 
     private GradientBody Build()
     {
@@ -474,26 +477,7 @@ internal sealed class ReverseModeBuilder
         return null;
     }
 
-    private string ForwardAssignment(Assign assign, bool declareHere)
-    {
-        string target = Print(assign.Target).Text;
-        if (declareHere)
-        {
-            return $"{assign.Target.Type.Name} {target} = {Print(assign.Value).Text};";
-        }
-
-        if (assign.CompoundOperator is { } op && assign.Value is Binary binary && binary.Left == assign.Target)
-        {
-            if (binary.Right is Literal { Text: "1" or "1d" or "1f" or "1L" } && op is "+" or "-")
-            {
-                return $"{target}{op}{op};";
-            }
-
-            return $"{target} {op}= {Print(binary.Right).Text};";
-        }
-
-        return $"{target} = {Print(assign.Value).Text};";
-    }
+    private static string ForwardAssignment(Assign assign, bool declareHere) => AssignmentPrinter.Print(assign, declareHere);
 
     private StmtDiff DiffIf(If branch, Context context)
     {
@@ -532,21 +516,8 @@ internal sealed class ReverseModeBuilder
         return new StmtDiff(forward, reverse);
     }
 
-    private static IEnumerable<Node> IfElse(string condition, List<Node> then, List<Node> otherwise)
-    {
-        if (then.Count == 0 && otherwise.Count > 0)
-        {
-            string negated = condition.IndexOfAny(new[] { ' ', '(' }) < 0 ? "!" + condition : "!(" + condition + ")";
-            yield return new BlockNode($"if ({negated})", otherwise);
-            yield break;
-        }
-
-        yield return new BlockNode($"if ({condition})", then);
-        if (otherwise.Count > 0)
-        {
-            yield return new BlockNode("else", otherwise);
-        }
-    }
+    private static IEnumerable<Node> IfElse(string condition, List<Node> then, List<Node> otherwise) =>
+        AssignmentPrinter.IfElse(condition, then, otherwise);
 
     private StmtDiff DiffLoop(Loop loop, Context context)
     {
@@ -894,6 +865,13 @@ internal sealed class ReverseModeBuilder
 
     private void PropagateCall(DiffCall call, Adjoint adjoint, List<Node> output)
     {
+        // A registered derivative wins over the callee's generated gradient.
+        DerivativeRegistration? registration = _registrations.Find(call.Callee.Key);
+        if (registration is null && !call.Callee.IsDifferentiable)
+        {
+            throw new UnresolvedCallException();
+        }
+
         adjoint = Shareable(adjoint, 2, call.Type, output);
         var arguments = new List<string>();
         var gradients = new List<string>();
@@ -905,7 +883,8 @@ internal sealed class ReverseModeBuilder
             string text = Print(argument).Text;
             arguments.Add(text);
             CalleeParameter parameter = call.Callee.Parameters[i];
-            if (!parameter.IsDifferentiable)
+            bool hasGradient = registration is not null ? registration.HasGradient[i] : parameter.IsDifferentiable;
+            if (!hasGradient)
             {
                 continue;
             }
@@ -938,7 +917,7 @@ internal sealed class ReverseModeBuilder
             }
         }
 
-        string callee = CalleePrefix(call) + call.Callee.Name + "Gradient";
+        string callee = registration is not null ? registration.DerivativeMethod : CalleePrefix(call) + call.Callee.Name + "Gradient";
         output.Add(new Line($"_ = {callee}({string.Join(", ", arguments.Concat(gradients))});"));
         output.AddRange(after);
         output.AddRange(release);
@@ -1020,6 +999,11 @@ internal sealed class ReverseModeBuilder
             }
         }
     }
+}
+
+/// <summary>An active call to a function with neither a generated gradient nor a registered derivative.</summary>
+internal sealed class UnresolvedCallException : System.Exception
+{
 }
 
 /// <summary>The generated body of a gradient method, one line of C# per entry (already indented).</summary>

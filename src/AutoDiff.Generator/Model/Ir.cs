@@ -43,8 +43,11 @@ internal sealed record Opaque(TypeRef Type, string Format, EquatableArray<Expr> 
 /// <summary><c>new T[length]</c>.</summary>
 internal sealed record NewArray(TypeRef Type, Expr Length) : Expr(Type);
 
-/// <summary>The callee of a <see cref="DiffCall"/>: where its gradient lives and which parameters get gradients.</summary>
-internal sealed record CalleeRef(string ContainingType, string Name, bool IsStatic, bool SameType, EquatableArray<CalleeParameter> Parameters);
+/// <summary>
+/// The callee of a <see cref="DiffCall"/>. <see cref="Key"/> identifies it in the table of registered derivatives;
+/// <see cref="IsDifferentiable"/> says it has a generated <c>NameGradient</c> to fall back on.
+/// </summary>
+internal sealed record CalleeRef(string ContainingType, string Name, bool IsStatic, bool SameType, EquatableArray<CalleeParameter> Parameters, string Key, bool IsDifferentiable);
 
 internal sealed record CalleeParameter(TypeRef Type, bool IsDifferentiable);
 

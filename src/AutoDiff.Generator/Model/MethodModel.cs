@@ -51,10 +51,25 @@ internal sealed record MethodModel(
     int FirstLine,
     int LastLine,
     string FileName,
-    string HintName)
+    string HintName,
+    int Modes)
 {
+    public const int Reverse = 1;
+    public const int Forward = 2;
+    public const int SecondOrder = 4;
+
+    public bool HasForward => (Modes & Forward) != 0;
+
+    public bool HasSecondOrder => (Modes & SecondOrder) != 0;
+
     public string GradientName => Name + "Gradient";
 }
 
 /// <summary>What parsing one method produced: a model (or none, for code with compile errors) and diagnostics.</summary>
-internal sealed record ParseResult(MethodModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+internal sealed record ParseResult(MethodModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, EquatableArray<PendingCall> PendingCalls);
+
+/// <summary>
+/// A call with a differentiable argument to a method that is not <c>[Differentiable]</c>: fine if a derivative is
+/// registered for it (<see cref="Key"/>), an AD0009 error at <see cref="Location"/> otherwise.
+/// </summary>
+internal sealed record PendingCall(string Key, LocationInfo? Location, string Callee, string SuggestedSignature);

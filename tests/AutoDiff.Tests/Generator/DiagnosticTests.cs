@@ -119,6 +119,18 @@ public sealed class DiagnosticTests
             public abstract double [|F|](double x);
         }
         """)]
+    [InlineData("AD0014", DiagnosticSeverity.Error, """
+        public static class Lib
+        {
+            public static double SoftClip(double x, double limit) => limit * Math.Tanh(x / limit);
+        }
+
+        public static class Derivatives
+        {
+            [[|DerivativeOf(typeof(Lib), nameof(Lib.SoftClip))|]]
+            public static double SoftClipGradient(double x, double limit, out double dx) { dx = 0; return 0; }
+        }
+        """)]
     public void Diagnostic_IsReportedWithSeverityAtTheMarkedCode(string id, DiagnosticSeverity severity, string marked)
     {
         string source = Usings + marked;
