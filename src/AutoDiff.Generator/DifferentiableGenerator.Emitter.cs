@@ -35,8 +35,14 @@ public sealed partial class DifferentiableGenerator
                 indent++;
             }
 
-            string returnType = method.ReturnType.Name;
+            ParameterModel? output = method.Output;
+            string returnType = output is null ? method.ReturnType.Name : "void";
             var parameters = method.Parameters.Select(p => p.Declaration).ToList();
+            if (output is not null)
+            {
+                parameters.Add($"global::System.ReadOnlySpan<{output.Type.ElementName}> {Differentiation.ReverseModeBuilder.SeedName(output)}");
+            }
+
             foreach (ParameterModel parameter in method.Parameters)
             {
                 if (parameter.GradientName is null)
@@ -50,19 +56,34 @@ public sealed partial class DifferentiableGenerator
             }
 
             string differentiable = string.Join(", ", method.Parameters.Where(p => p.IsDifferentiable).Select(p => p.Name));
+            string inputs = differentiable.Length == 0 ? "nothing (no parameter is differentiable)" : "<c>" + differentiable + "</c>";
             AppendLine(text, indent, "/// <summary>");
-            AppendLine(text, indent, $"/// Computes <c>{method.Name}</c> and its gradient with respect to {(differentiable.Length == 0 ? "nothing (no parameter is differentiable)" : "<c>" + differentiable + "</c>")},");
+            if (output is null)
+            {
+                AppendLine(text, indent, $"/// Computes <c>{method.Name}</c> and its gradient with respect to {inputs},");
+            }
+            else
+            {
+                AppendLine(text, indent, $"/// Computes <c>{method.Name}</c> (writing <c>{output.Name}</c>) and the vector-Jacobian product of <c>{Differentiation.ReverseModeBuilder.SeedName(output)}</c>");
+                AppendLine(text, indent, $"/// with ∂{output.Name}/∂({differentiable}),");
+            }
+
             AppendLine(text, indent, $"/// by reverse-mode automatic differentiation of {method.FileName}, lines {method.FirstLine}-{method.LastLine}.");
             AppendLine(text, indent, "/// Gradient outputs are overwritten, never read.");
             AppendLine(text, indent, "/// </summary>");
-            AppendLine(text, indent, $"/// <returns>The value of <c>{method.Name}</c>.</returns>");
+            if (output is null)
+            {
+                AppendLine(text, indent, $"/// <returns>The value of <c>{method.Name}</c>.</returns>");
+            }
+
             AppendLine(text, indent, "[global::System.CodeDom.Compiler.GeneratedCode(\"AutoDiff.Generator\", \"1.0.0\")]");
-            AppendLine(text, indent, $"{method.Accessibility} {(method.IsStatic ? "static " : string.Empty)}{returnType} {method.GradientName}({string.Join(", ", parameters)})");
+            string reverseName = output is null ? method.GradientName : method.Name + "Vjp";
+            AppendLine(text, indent, $"{method.Accessibility} {(method.IsStatic ? "static " : string.Empty)}{returnType} {reverseName}({string.Join(", ", parameters)})");
             AppendLine(text, indent, "{");
             if (spec.BodyLines.Count == 0)
             {
                 string reason = (method.StubReason ?? "it could not be differentiated").Replace("\"", "\\\"");
-                AppendLine(text, indent + 1, $"throw new global::System.NotSupportedException(\"AutoDiff did not generate {method.GradientName}: {reason}.\");");
+                AppendLine(text, indent + 1, $"throw new global::System.NotSupportedException(\"AutoDiff did not generate {reverseName}: {reason}.\");");
             }
             else
             {
@@ -84,6 +105,11 @@ public sealed partial class DifferentiableGenerator
             {
                 text.AppendLine();
                 EmitForward(text, indent, spec);
+                if (output is not null && method.Parameters.Count(p => p.IsDifferentiable) == 1 && method.Parameters.Single(p => p.IsDifferentiable).Type.IsFloatingCollection)
+                {
+                    text.AppendLine();
+                    EmitJacobian(text, indent, method, output, method.Parameters.Single(p => p.IsDifferentiable));
+                }
             }
 
             while (indent > 0)
@@ -105,14 +131,22 @@ public sealed partial class DifferentiableGenerator
                 parameters.Add(parameter.Type.IsFloating ? $"{parameter.Type.ElementName} {name}" : $"global::System.ReadOnlySpan<{parameter.Type.ElementName}> {name}");
             }
 
-            parameters.Add($"out {method.ReturnType.Name} resultDot");
+            ParameterModel? output = method.Output;
+            parameters.Add(output is null
+                ? $"out {method.ReturnType.Name} {Differentiation.ForwardModeBuilder.ResultTangent}"
+                : $"global::System.Span<{output.Type.ElementName}> {Differentiation.ForwardModeBuilder.TangentParameterName(output)}");
             AppendLine(text, indent, "/// <summary>");
-            AppendLine(text, indent, $"/// Computes <c>{method.Name}</c> and, in <c>resultDot</c>, its derivative along the direction given by the tangent inputs");
+            string tangentOut = output is null ? Differentiation.ForwardModeBuilder.ResultTangent : Differentiation.ForwardModeBuilder.TangentParameterName(output);
+            AppendLine(text, indent, $"/// Computes <c>{method.Name}</c> and, in <c>{tangentOut}</c>, its derivative along the direction given by the tangent inputs");
             AppendLine(text, indent, "/// (a Jacobian-vector product), by forward-mode automatic differentiation.");
             AppendLine(text, indent, "/// </summary>");
-            AppendLine(text, indent, $"/// <returns>The value of <c>{method.Name}</c>.</returns>");
+            if (output is null)
+            {
+                AppendLine(text, indent, $"/// <returns>The value of <c>{method.Name}</c>.</returns>");
+            }
+
             AppendLine(text, indent, "[global::System.CodeDom.Compiler.GeneratedCode(\"AutoDiff.Generator\", \"1.0.0\")]");
-            AppendLine(text, indent, $"{method.Accessibility} {(method.IsStatic ? "static " : string.Empty)}{method.ReturnType.Name} {method.Name}Jvp({string.Join(", ", parameters)})");
+            AppendLine(text, indent, $"{method.Accessibility} {(method.IsStatic ? "static " : string.Empty)}{(output is null ? method.ReturnType.Name : "void")} {method.Name}Jvp({string.Join(", ", parameters)})");
             AppendLine(text, indent, "{");
             if (spec.ForwardLines.Count == 0)
             {
@@ -137,6 +171,77 @@ public sealed partial class DifferentiableGenerator
                     {
                         AppendLine(text, indent + 1, line);
                     }
+                }
+            }
+
+            AppendLine(text, indent, "}");
+        }
+
+        /// <summary>The full Jacobian, by whichever mode needs fewer passes for the actual sizes.</summary>
+        private static void EmitJacobian(StringBuilder text, int indent, MethodModel method, ParameterModel output, ParameterModel input)
+        {
+            string element = output.Type.ElementName;
+            string y = Identifiers.Escape(output.Name);
+            string x = Identifiers.Escape(input.Name);
+            string arguments = string.Join(", ", method.Parameters.Select(p => Identifiers.Escape(p.Name)));
+            var body = new[]
+            {
+                $"int m = {y}.Length;",
+                $"int n = {x}.Length;",
+                $"global::AutoDiff.CompilerServices.GradientBuffer.CheckLength(jacobian.Length, m * n, \"jacobian\", \"{output.Name}.Length * {input.Name}.Length\");",
+                $"{element}[] seedBuffer = global::System.Buffers.ArrayPool<{element}>.Shared.Rent(global::System.Math.Max(m, n));",
+                "if (m <= n)",
+                "{",
+                "    // Fewer outputs than inputs: one reverse pass (vector-Jacobian product) per row.",
+                $"    global::System.Span<{element}> seed = new global::System.Span<{element}>(seedBuffer, 0, m);",
+                "    seed.Clear();",
+                "    for (int i = 0; i < m; i++)",
+                "    {",
+                "        seed[i] = 1;",
+                $"        {method.Name}Vjp({arguments}, seed, jacobian.Slice(i * n, n));",
+                "        seed[i] = 0;",
+                "    }",
+                "}",
+                "else",
+                "{",
+                "    // More outputs than inputs: one forward pass (Jacobian-vector product) per column.",
+                $"    global::System.Span<{element}> seed = new global::System.Span<{element}>(seedBuffer, 0, n);",
+                "    seed.Clear();",
+                $"    {element}[] columnBuffer = global::System.Buffers.ArrayPool<{element}>.Shared.Rent(m);",
+                $"    global::System.Span<{element}> column = new global::System.Span<{element}>(columnBuffer, 0, m);",
+                "    for (int j = 0; j < n; j++)",
+                "    {",
+                "        seed[j] = 1;",
+                $"        {method.Name}Jvp({arguments}, seed, column);",
+                "        seed[j] = 0;",
+                "        for (int i = 0; i < m; i++)",
+                "        {",
+                "            jacobian[i * n + j] = column[i];",
+                "        }",
+                "    }",
+                "",
+                $"    global::System.Buffers.ArrayPool<{element}>.Shared.Return(columnBuffer);",
+                "}",
+                "",
+                $"global::System.Buffers.ArrayPool<{element}>.Shared.Return(seedBuffer);",
+            };
+            AppendLine(text, indent, "/// <summary>");
+            AppendLine(text, indent, $"/// Computes the Jacobian ∂{output.Name}/∂{input.Name} into <c>jacobian</c> (row-major, {output.Name}.Length × {input.Name}.Length),");
+            AppendLine(text, indent, "/// with one reverse pass per output when there are no more outputs than inputs, else one forward pass per input.");
+            AppendLine(text, indent, "/// </summary>");
+            AppendLine(text, indent, "[global::System.CodeDom.Compiler.GeneratedCode(\"AutoDiff.Generator\", \"1.0.0\")]");
+            string parameters = string.Join(", ", method.Parameters.Select(p => p.Declaration)) + $", global::System.Span<{element}> jacobian";
+            AppendLine(text, indent, $"{method.Accessibility} {(method.IsStatic ? "static " : string.Empty)}void {method.Name}Jacobian({parameters})");
+            AppendLine(text, indent, "{");
+            foreach (string line in body)
+            {
+                if (line.Length == 0)
+                {
+                    text.AppendLine();
+                }
+                else
+                {
+                    AppendLine(text, indent + 1, line);
                 }
             }
 

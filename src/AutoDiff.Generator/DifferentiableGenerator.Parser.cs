@@ -17,6 +17,7 @@ public sealed partial class DifferentiableGenerator
 {
     internal const string DifferentiableAttributeName = "AutoDiff.DifferentiableAttribute";
     internal const string NoDerivativeAttributeName = "AutoDiff.NoDerivativeAttribute";
+    internal const string OutputAttributeName = "AutoDiff.OutputAttribute";
 
     /// <summary>
     /// Stage 1: turns a <c>[Differentiable]</c> method (syntax + semantic model) into an equatable
@@ -38,6 +39,7 @@ public sealed partial class DifferentiableGenerator
         private readonly List<(DiffCall Call, IMethodSymbol Target, Location Location)> _externalCalls = new();
         private readonly List<PendingCall> _pendingCalls = new();
         private int _syntheticCounter;
+        private IParameterSymbol? _output;
         private bool _hasErrors;
         private bool _hasCompileErrors;
 
@@ -86,7 +88,22 @@ public sealed partial class DifferentiableGenerator
                 Report(DiagnosticDescriptors.AsyncOrIteratorNotSupported, identifier, _method.Name, "an iterator (it uses yield)");
             }
 
-            if (!returnType.IsFloating && !_method.IsAsync)
+            IParameterSymbol? output = _method.Parameters.FirstOrDefault(p => p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == OutputAttributeName));
+            if (output is not null)
+            {
+                TypeRef outputType = ToTypeRef(output.Type);
+                if (_method.ReturnsVoid && outputType.Shape == TypeShape.Span && outputType.Element is ScalarKind.Double or ScalarKind.Float)
+                {
+                    _output = output;
+                    returnType = TypeRef.Scalar(outputType.Element);
+                }
+                else
+                {
+                    Report(DiagnosticDescriptors.UnsupportedParameter, output.Locations.FirstOrDefault(), output.Name, _method.Name, "is marked [Output], which needs a method returning void and a Span<double> or Span<float> parameter");
+                }
+            }
+
+            if (!returnType.IsFloating && !_method.IsAsync && _output is null)
             {
                 Report(DiagnosticDescriptors.UnsupportedReturnType, _syntax.ReturnType.GetLocation(), _method.Name, _method.ReturnType.ToDisplayString());
             }
@@ -262,7 +279,8 @@ public sealed partial class DifferentiableGenerator
                 TypeRef type = ToTypeRef(parameter.Type);
                 bool noDerivative = parameter.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == NoDerivativeAttributeName);
                 bool differentiableType = type.IsFloating || type.IsFloatingCollection;
-                bool differentiable = differentiableType && !noDerivative;
+                bool isOutput = SymbolEqualityComparer.Default.Equals(parameter, _output);
+                bool differentiable = differentiableType && !noDerivative && !isOutput;
                 if (differentiable && parameter.RefKind is RefKind.Ref or RefKind.Out)
                 {
                     Report(
@@ -299,7 +317,7 @@ public sealed partial class DifferentiableGenerator
                     names.Add(gradientName);
                 }
 
-                parameters.Add(new ParameterModel(parameter.Name, type, declaration, differentiable, gradientName));
+                parameters.Add(new ParameterModel(parameter.Name, type, declaration, differentiable, gradientName, isOutput));
             }
 
             return parameters;
@@ -452,7 +470,13 @@ public sealed partial class DifferentiableGenerator
 
                 case IReturnOperation { Kind: OperationKind.Return } returnOperation:
                     {
-                        Expr? value = returnOperation.ReturnedValue is null ? null : ConvertExpression(returnOperation.ReturnedValue);
+                        if (returnOperation.ReturnedValue is null)
+                        {
+                            output.Add(new Return(line, source, null));
+                            break;
+                        }
+
+                        Expr? value = ConvertExpression(returnOperation.ReturnedValue);
                         if (value is not null)
                         {
                             output.Add(new Return(line, source, value));

@@ -12,10 +12,13 @@ internal static class DependencyAnalysis
 {
     public static IEnumerable<string> ParametersNotAffectingResult(Block body, IReadOnlyList<ParameterModel> parameters)
     {
-        var reaches = new HashSet<string>();
+        var reaches = new HashSet<string>(parameters.Where(p => p.IsOutput).Select(p => p.Name));
         foreach (Return r in IrWalker.Statements(body).OfType<Return>())
         {
-            CollectFloatingReads(r.Value, reaches);
+            if (r.Value is not null)
+            {
+                CollectFloatingReads(r.Value, reaches);
+            }
         }
 
         List<Assign> assignments = IrWalker.Statements(body).OfType<Assign>().ToList();

@@ -44,14 +44,23 @@ internal sealed class ForwardModeBuilder
 
     private GradientBody Build()
     {
-        (Block body, JumpLowering lowering) = JumpLowering.Lower(_method.Body!, _method.ReturnType, _namer);
+        ParameterModel? output = _method.Output;
+        (Block body, JumpLowering lowering) = JumpLowering.Lower(_method.Body!, _method.ReturnType, _namer, hasResult: output is null);
         _activity = ActivityAnalysis.Run(body, _method.Parameters);
         foreach (ParameterModel parameter in _method.Parameters.Where(p => p.IsDifferentiable))
         {
             _tangentNames[parameter.Name] = TangentParameterName(parameter);
         }
 
-        _tangentNames[lowering.ResultName] = ResultTangent;
+        if (output is null)
+        {
+            _tangentNames[lowering.ResultName] = ResultTangent;
+        }
+        else
+        {
+            _tangentNames[output.Name] = TangentParameterName(output);
+        }
+
         foreach (string name in _activity.ActiveNames.OrderBy(n => n, System.StringComparer.Ordinal))
         {
             if (!_tangentNames.ContainsKey(name))
@@ -65,7 +74,7 @@ internal sealed class ForwardModeBuilder
         EmitBlock(body, statements);
 
         var lines = new CodeBuilder();
-        lines.Line($"{ResultTangent} = 0;");
+        lines.Line(output is null ? $"{ResultTangent} = 0;" : $"{TangentParameterName(output)}.Clear();");
         foreach (LocalModel local in _method.Locals.Concat(lowering.NewLocals))
         {
             if (!_inlineDeclared.Contains(local.Name) && !_canonicalIndices.Contains(local.Name))
@@ -76,7 +85,7 @@ internal sealed class ForwardModeBuilder
 
         foreach (string name in _activity.ActiveNames.OrderBy(n => n, System.StringComparer.Ordinal))
         {
-            if (_method.Parameters.Any(p => p.Name == name) || name == lowering.ResultName)
+            if (_method.Parameters.Any(p => p.Name == name) || name == lowering.ResultName || !_tangentNames.ContainsKey(name))
             {
                 continue;
             }
@@ -85,15 +94,14 @@ internal sealed class ForwardModeBuilder
             lines.Line(type.IsCollection ? $"{type.Name} {_tangentNames[name]} = null!;" : $"{type.Name} {_tangentNames[name]} = 0;");
         }
 
-        if (!_inlineDeclared.Contains(lowering.ResultName) && !_method.Locals.Concat(lowering.NewLocals).Any(l => l.Name == lowering.ResultName))
-        {
-            lines.Line($"{_method.ReturnType.Name} {lowering.ResultName} = default;");
-        }
 
         lines.Blank();
         lines.Comment("The original computation, each active value preceded by its tangent.");
         lines.AddRange(statements);
-        lines.Line($"return {lowering.ResultName};");
+        if (output is null)
+        {
+            lines.Line($"return {lowering.ResultName};");
+        }
         return new GradientBody(lines.Build().ToEquatableArray());
     }
 
@@ -184,7 +192,7 @@ internal sealed class ForwardModeBuilder
     {
         string target = ExpressionPrinter.Print(assign.Target).Text;
         string? root = IrWalker.RootName(assign.Target);
-        bool active = root is not null && _activity.IsActiveName(root) && (assign.Target.Type.IsFloating || assign.Target is VarRef && assign.Target.Type.IsFloatingCollection);
+        bool active = root is not null && _activity.IsActiveName(root) && _tangentNames.ContainsKey(root) && (assign.Target.Type.IsFloating || assign.Target is VarRef && assign.Target.Type.IsFloatingCollection);
         if (active && assign.Target.Type.IsFloating)
         {
             // The tangent first: it reads the values from before this assignment.

@@ -144,8 +144,8 @@ internal static class IrWalker
             case Loop { Condition: { } condition }:
                 yield return condition;
                 break;
-            case Return r:
-                yield return r.Value;
+            case Return { Value: { } value }:
+                yield return value;
                 break;
         }
     }

@@ -42,12 +42,12 @@ internal sealed class JumpLowering
 
     public IReadOnlyList<LocalModel> NewLocals => _newLocals;
 
-    public static (Block Body, JumpLowering Lowering) Lower(Block body, TypeRef resultType, Namer namer)
+    public static (Block Body, JumpLowering Lowering) Lower(Block body, TypeRef resultType, Namer namer, bool hasResult = true)
     {
         bool single = body.Statements.Count > 0 && body.Statements[body.Statements.Count - 1] is Return &&
                       IrWalker.Statements(body).OfType<Return>().Count() == 1;
-        var lowering = new JumpLowering(namer, resultType, namer.Fresh("result"), single);
-        if (!single)
+        var lowering = new JumpLowering(namer, resultType, hasResult ? namer.Fresh("result") : string.Empty, single);
+        if (!single && hasResult)
         {
             lowering._newLocals.Add(new LocalModel(lowering.ResultName, resultType));
         }
@@ -115,7 +115,11 @@ internal sealed class JumpLowering
                 yield return SetFlag(c, _frame!.ContinueFlag ??= NewFlag("_continue"));
                 break;
             case Return r:
-                yield return new Assign(r.Line, r.Source, new VarRef(_resultType, ResultName), r.Value, null, _singleTopLevelReturn && topLevel);
+                if (r.Value is not null)
+                {
+                    yield return new Assign(r.Line, r.Source, new VarRef(_resultType, ResultName), r.Value, null, _singleTopLevelReturn && topLevel);
+                }
+
                 if (!(_singleTopLevelReturn && topLevel))
                 {
                     yield return SetFlag(r, _returnedFlag ??= NewFlag("_returned"));

@@ -65,7 +65,8 @@ internal sealed class ReverseModeBuilder
 
     private GradientBody Build()
     {
-        (Block body, JumpLowering lowering) = JumpLowering.Lower(_method.Body!, _method.ReturnType, _namer);
+        ParameterModel? output = _method.Output;
+        (Block body, JumpLowering lowering) = JumpLowering.Lower(_method.Body!, _method.ReturnType, _namer, hasResult: output is null);
         _resultName = lowering.ResultName;
 
         foreach (ParameterModel parameter in _method.Parameters)
@@ -83,7 +84,10 @@ internal sealed class ReverseModeBuilder
             _types[local.Name] = local.Type;
         }
 
-        _types[_resultName] = _method.ReturnType;
+        if (output is null)
+        {
+            _types[_resultName] = _method.ReturnType;
+        }
         _activity = ActivityAnalysis.Run(body, _method.Parameters);
         Analyze(body, new Context(0, false), enclosingLoop: null);
         ComputeReverseReads(body);
@@ -114,8 +118,30 @@ internal sealed class ReverseModeBuilder
         lines.Comment("Forward sweep: the original computation, saving what the reverse sweep needs.");
         lines.AddRange(diff.Forward);
         lines.Blank();
-        lines.Comment("Reverse sweep: propagate d(result)/d(result) = 1 back to the inputs.");
-        if (_activity.IsActiveName(_resultName))
+        bool keepOutput = output is not null && _reverseReads.Contains(output.Name);
+        if (keepOutput)
+        {
+            // The reverse sweep restores overwritten elements of the output; keep the final values to put back.
+            string element = output!.Type.ElementName;
+            lines.Line($"{element}[] _finalOutput = global::System.Buffers.ArrayPool<{element}>.Shared.Rent({Identifiers.Escape(output.Name)}.Length);");
+            lines.Line($"{Identifiers.Escape(output.Name)}.CopyTo(_finalOutput);");
+            lines.Blank();
+        }
+
+        if (output is not null)
+        {
+            lines.Comment($"Reverse sweep: propagate the cotangent {SeedName(output)} of {output.Name} back to the inputs.");
+            if (_activity.IsActiveName(output.Name))
+            {
+                lines.Line($"{SeedName(output)}.CopyTo({_adjointNames[output.Name]});");
+            }
+        }
+        else
+        {
+            lines.Comment("Reverse sweep: propagate d(result)/d(result) = 1 back to the inputs.");
+        }
+
+        if (output is null && _activity.IsActiveName(_resultName))
         {
             lines.Line($"{_method.ReturnType.Name} {_adjointNames[_resultName]} = 1;");
         }
@@ -130,7 +156,24 @@ internal sealed class ReverseModeBuilder
             }
         }
 
-        lines.Line($"return {_resultName};");
+        if (output is not null)
+        {
+            if (keepOutput)
+            {
+                lines.Line($"new global::System.ReadOnlySpan<{output.Type.ElementName}>(_finalOutput, 0, {Identifiers.Escape(output.Name)}.Length).CopyTo({Identifiers.Escape(output.Name)});");
+                lines.Line($"global::System.Buffers.ArrayPool<{output.Type.ElementName}>.Shared.Return(_finalOutput);");
+            }
+
+            if (_activity.IsActiveName(output.Name))
+            {
+                lines.Line($"global::System.Buffers.ArrayPool<{output.Type.ElementName}>.Shared.Return({OutputBufferName(output)});");
+            }
+        }
+        else
+        {
+            lines.Line($"return {_resultName};");
+        }
+
         return new GradientBody(lines.Build().ToEquatableArray());
     }
 
@@ -953,6 +996,11 @@ internal sealed class ReverseModeBuilder
 
     private Code Print(Expr expr) => ExpressionPrinter.Print(expr);
 
+    /// <summary>The cotangent input of a vector output <c>y</c>: <c>yBar</c>.</summary>
+    public static string SeedName(ParameterModel output) => output.Name + "Bar";
+
+    private static string OutputBufferName(ParameterModel output) => "_d_" + output.Name + "Buffer";
+
     private static string TapeName(string element)
     {
         string simple = element.Replace("global::", string.Empty).Replace("[]", "Array").Replace(".", string.Empty).Replace("<", string.Empty).Replace(">", string.Empty);
@@ -976,6 +1024,19 @@ internal sealed class ReverseModeBuilder
             {
                 lines.Line($"global::AutoDiff.CompilerServices.GradientBuffer.CheckLength({parameter.GradientName}.Length, {Identifiers.Escape(parameter.Name)}.Length, \"{parameter.GradientName}\", \"{parameter.Name}\");");
                 lines.Line($"{parameter.GradientName}.Clear();");
+            }
+        }
+
+        if (_method.Output is { } output)
+        {
+            string element = output.Type.ElementName;
+            string y = Identifiers.Escape(output.Name);
+            lines.Line($"global::AutoDiff.CompilerServices.GradientBuffer.CheckLength({SeedName(output)}.Length, {y}.Length, \"{SeedName(output)}\", \"{output.Name}\");");
+            if (_activity.IsActiveName(output.Name))
+            {
+                string buffer = OutputBufferName(output);
+                lines.Line($"{element}[] {buffer} = global::System.Buffers.ArrayPool<{element}>.Shared.Rent({y}.Length);");
+                lines.Line($"global::System.Span<{element}> {_adjointNames[output.Name]} = new global::System.Span<{element}>({buffer}, 0, {y}.Length);");
             }
         }
 

@@ -72,7 +72,8 @@ internal sealed record Break(int Line, string Source) : Stmt(Line, Source);
 
 internal sealed record Continue(int Line, string Source) : Stmt(Line, Source);
 
-internal sealed record Return(int Line, string Source, Expr Value) : Stmt(Line, Source);
+/// <summary><c>return Value;</c>, or <c>return;</c> (null value) in a method with a vector output.</summary>
+internal sealed record Return(int Line, string Source, Expr? Value) : Stmt(Line, Source);
 
 /// <summary>A statement with no derivative (a <c>throw</c>, a call for its side effect): runs in the forward sweep only.</summary>
 internal sealed record ForwardOnly(int Line, string Source, string Code) : Stmt(Line, Source);

@@ -30,7 +30,8 @@ internal sealed record HierarchyInfo(string? Namespace, EquatableArray<TypeDecla
 /// <param name="Declaration">The parameter as written in the gradient signature (modifiers, type, name).</param>
 /// <param name="IsDifferentiable">True when it gets a gradient output.</param>
 /// <param name="GradientName">The name of its gradient output, when differentiable.</param>
-internal sealed record ParameterModel(string Name, TypeRef Type, string Declaration, bool IsDifferentiable, string? GradientName);
+/// <param name="IsOutput">True for the <c>[Output]</c> span of a method with a vector result.</param>
+internal sealed record ParameterModel(string Name, TypeRef Type, string Declaration, bool IsDifferentiable, string? GradientName, bool IsOutput = false);
 
 /// <summary>
 /// Everything the transform and the emitter need to know about one <c>[Differentiable]</c> method, as values.
@@ -61,6 +62,23 @@ internal sealed record MethodModel(
     public bool HasForward => (Modes & Forward) != 0;
 
     public bool HasSecondOrder => (Modes & SecondOrder) != 0;
+
+    /// <summary>The <c>[Output]</c> parameter of a method with a vector result; null for a scalar result.</summary>
+    public ParameterModel? Output
+    {
+        get
+        {
+            foreach (ParameterModel parameter in Parameters)
+            {
+                if (parameter.IsOutput)
+                {
+                    return parameter;
+                }
+            }
+
+            return null;
+        }
+    }
 
     public string GradientName => Name + "Gradient";
 }
