@@ -20,6 +20,15 @@ namespace AutoDiff.Checkpoints;
 /// and leaves every object as it was. Files must fit in memory (up to 2 GB).
 /// </para>
 /// </remarks>
+/// <example>
+/// <code>
+/// Checkpoint.Save("run.safetensors", model.Parameters, optimizer, schedule, random);
+/// // later, into freshly constructed objects of the same configuration:
+/// Checkpoint.Load("run.safetensors", model.Parameters, optimizer, schedule, random);
+/// </code>
+/// In Python, <c>safetensors.torch.load_file("run.safetensors")</c> returns the parameters under their names, plus the
+/// <c>optimizer.*</c> tensors, which <c>load_state_dict(strict=False)</c> ignores or a filter on the prefix drops.
+/// </example>
 public static class Checkpoint
 {
     /// <summary>Writes parameters and the state of other participants to <paramref name="path"/>, atomically.</summary>

@@ -29,6 +29,23 @@ public sealed record TrainingHistory(IReadOnlyList<EpochMetrics> Epochs, bool St
 /// parameters, the optimizer and the schedules in the options.
 /// </para>
 /// </remarks>
+/// <example>
+/// <code>
+/// var optimizer = new AdamW(model.Parameters, new AdamWOptions { LearningRate = 1e-3 });
+/// var trainer = new Trainer(model, optimizer, trainingSamples: 60_000, validationSamples: 10_000, new TrainerOptions
+/// {
+///     Epochs = 20,
+///     BatchSize = 64,
+///     Seed = 2,
+///     ClipGradientNorm = 1.0,
+///     StepSchedule = new CosineWithWarmupLearningRate(optimizer, warmupSteps: 500, totalSteps: 20 * 938),
+///     EarlyStopping = new EarlyStopping(Patience: 3, RestoreBestParameters: true),
+///     Callbacks = [new CheckpointCallback("run.safetensors")],
+/// });
+/// if (File.Exists("run.safetensors")) trainer.LoadCheckpoint("run.safetensors"); // resume a stopped run
+/// TrainingHistory history = trainer.Fit();
+/// </code>
+/// </example>
 public sealed class Trainer : ICheckpointState
 {
     private readonly ITrainingModel _model;

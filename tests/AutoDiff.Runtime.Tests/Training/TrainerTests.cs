@@ -305,6 +305,7 @@ public class TrainerTests
         {
             float[] uninterrupted = TrainXor(epochs: 6, stopAfter: 6, path: null);
             TrainXor(epochs: 6, stopAfter: 3, path: path);
+            Assert.True(File.Exists(path));
             float[] resumed = TrainXor(epochs: 6, stopAfter: 6, path: null, resumeFrom: path);
 
             Assert.Equal(
@@ -334,6 +335,7 @@ public class TrainerTests
                 Seed = 2,
                 ClipGradientNorm = 0.5,
                 StepSchedule = new CosineWithWarmupLearningRate(adam, warmupSteps: 4, totalSteps: epochs * 4),
+                Callbacks = path is null ? [] : [new CheckpointCallback(path, everyEpochs: 3)],
                 Progress = ProgressMode.None,
             });
         if (resumeFrom is not null)
@@ -343,11 +345,6 @@ public class TrainerTests
         }
 
         trainer.Fit();
-        if (path is not null)
-        {
-            trainer.SaveCheckpoint(path);
-        }
-
         return mlp.Parameters.SelectMany(p => p.Value.ToArray()).ToArray();
     }
 }
