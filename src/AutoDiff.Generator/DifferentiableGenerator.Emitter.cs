@@ -7,7 +7,7 @@ namespace AutoDiff.Generator;
 public sealed partial class DifferentiableGenerator
 {
     /// <summary>What stage 3 writes for one method: the model's signature facts and the gradient body.</summary>
-    internal sealed record GradientSpec(MethodModel Method, EquatableArray<string> BodyLines, EquatableArray<string> ForwardLines);
+    internal sealed record GradientSpec(MethodModel Method, EquatableArray<string> BodyLines, EquatableArray<string> ForwardLines, EquatableArray<string> DualLines);
 
     /// <summary>Stage 3: writes the gradient method as C# source, re-opening every containing type as partial.</summary>
     internal static class Emitter
@@ -112,6 +112,12 @@ public sealed partial class DifferentiableGenerator
                 }
             }
 
+            if (method.HasSecondOrder && spec.DualLines.Count > 0)
+            {
+                text.AppendLine();
+                EmitSecondOrder(text, indent, spec);
+            }
+
             while (indent > 0)
             {
                 indent--;
@@ -171,6 +177,180 @@ public sealed partial class DifferentiableGenerator
                     {
                         AppendLine(text, indent + 1, line);
                     }
+                }
+            }
+
+            AppendLine(text, indent, "}");
+        }
+
+        /// <summary>
+        /// The gradient on dual numbers, the Hessian-vector product built on it (forward over reverse) and, for a single
+        /// differentiable span, the full Hessian (one Hessian-vector product per column).
+        /// </summary>
+        private static void EmitSecondOrder(StringBuilder text, int indent, GradientSpec spec)
+        {
+            MethodModel method = spec.Method;
+            string dual = Differentiation.TypeNames.DualType;
+            Differentiation.TypeNames names = Differentiation.TypeNames.Dual;
+            string modifiers = $"{method.Accessibility} {(method.IsStatic ? "static " : string.Empty)}";
+
+            // 1. MGradientDual: the reverse-mode code, on dual numbers.
+            var dualParameters = method.Parameters.Select(p => p.IsDifferentiable
+                ? (p.Type.IsFloating ? $"{names.Of(p.Type)} {Identifiers.Escape(p.Name)}" : $"global::System.ReadOnlySpan<{names.Element(p.Type)}> {Identifiers.Escape(p.Name)}")
+                : p.Declaration).ToList();
+            foreach (ParameterModel p in method.Parameters.Where(p => p.IsDifferentiable))
+            {
+                dualParameters.Add(p.Type.IsFloating ? $"out {names.Element(p.Type)} {p.GradientName}" : $"global::System.Span<{names.Element(p.Type)}> {p.GradientName}");
+            }
+
+            AppendLine(text, indent, "/// <summary>");
+            AppendLine(text, indent, $"/// The gradient of <c>{method.Name}</c> computed on dual numbers: the tangent parts of the outputs are the");
+            AppendLine(text, indent, "/// derivatives of the gradient along the inputs' tangents. Used by the Hessian-vector product.");
+            AppendLine(text, indent, "/// </summary>");
+            AppendLine(text, indent, $"/// <returns>The value of <c>{method.Name}</c>, as a dual number.</returns>");
+            AppendLine(text, indent, "[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+            AppendLine(text, indent, "[global::System.CodeDom.Compiler.GeneratedCode(\"AutoDiff.Generator\", \"1.0.0\")]");
+            AppendLine(text, indent, $"{modifiers}{names.Of(method.ReturnType)} {method.Name}GradientDual({string.Join(", ", dualParameters)})");
+            AppendLine(text, indent, "{");
+            foreach (string line in spec.DualLines)
+            {
+                if (line.Length == 0)
+                {
+                    text.AppendLine();
+                }
+                else
+                {
+                    AppendLine(text, indent + 1, line);
+                }
+            }
+
+            AppendLine(text, indent, "}");
+            text.AppendLine();
+
+            // 2. MHessianVectorProduct: seed the duals with the direction, read gradient and H·v back.
+            var differentiable = method.Parameters.Where(p => p.IsDifferentiable).ToList();
+            var parameters = method.Parameters.Select(p => p.Declaration).ToList();
+            foreach (ParameterModel p in differentiable)
+            {
+                parameters.Add(p.Type.IsFloating ? $"double {p.Name}Direction" : $"global::System.ReadOnlySpan<double> {p.Name}Direction");
+            }
+
+            foreach (ParameterModel p in differentiable)
+            {
+                parameters.Add(p.Type.IsFloating ? $"out double {p.GradientName}" : $"global::System.Span<double> {p.GradientName}");
+            }
+
+            foreach (ParameterModel p in differentiable)
+            {
+                parameters.Add(p.Type.IsFloating ? $"out double h{p.Name}" : $"global::System.Span<double> h{p.Name}");
+            }
+
+            var body = new System.Collections.Generic.List<string>();
+            var arguments = new System.Collections.Generic.List<string>();
+            var outputs = new System.Collections.Generic.List<string>();
+            var after = new System.Collections.Generic.List<string>();
+            foreach (ParameterModel p in method.Parameters)
+            {
+                string name = Identifiers.Escape(p.Name);
+                if (!p.IsDifferentiable)
+                {
+                    arguments.Add(name);
+                    continue;
+                }
+
+                if (p.Type.IsFloating)
+                {
+                    arguments.Add($"new {dual}({name}, {p.Name}Direction)");
+                    outputs.Add($"out {dual} _{p.Name}Gradient");
+                    after.Add($"{p.GradientName} = _{p.Name}Gradient.Value;");
+                    after.Add($"h{p.Name} = _{p.Name}Gradient.Tangent;");
+                    continue;
+                }
+
+                body.Add($"global::AutoDiff.CompilerServices.GradientBuffer.CheckLength({p.Name}Direction.Length, {name}.Length, \"{p.Name}Direction\", \"{p.Name}\");");
+                body.Add($"global::AutoDiff.CompilerServices.GradientBuffer.CheckLength({p.GradientName}.Length, {name}.Length, \"{p.GradientName}\", \"{p.Name}\");");
+                body.Add($"global::AutoDiff.CompilerServices.GradientBuffer.CheckLength(h{p.Name}.Length, {name}.Length, \"h{p.Name}\", \"{p.Name}\");");
+                body.Add($"{dual}[] _{p.Name}Dual = global::System.Buffers.ArrayPool<{dual}>.Shared.Rent({name}.Length);");
+                body.Add($"{dual}[] _{p.Name}GradientDual = global::System.Buffers.ArrayPool<{dual}>.Shared.Rent({name}.Length);");
+                body.Add($"for (int i = 0; i < {name}.Length; i++)");
+                body.Add("{");
+                body.Add($"    _{p.Name}Dual[i] = new {dual}({name}[i], {p.Name}Direction[i]);");
+                body.Add("}");
+                arguments.Add($"new global::System.ReadOnlySpan<{dual}>(_{p.Name}Dual, 0, {name}.Length)");
+                outputs.Add($"new global::System.Span<{dual}>(_{p.Name}GradientDual, 0, {name}.Length)");
+                after.Add($"for (int i = 0; i < {name}.Length; i++)");
+                after.Add("{");
+                after.Add($"    {p.GradientName}[i] = _{p.Name}GradientDual[i].Value;");
+                after.Add($"    h{p.Name}[i] = _{p.Name}GradientDual[i].Tangent;");
+                after.Add("}");
+                after.Add($"global::System.Buffers.ArrayPool<{dual}>.Shared.Return(_{p.Name}Dual);");
+                after.Add($"global::System.Buffers.ArrayPool<{dual}>.Shared.Return(_{p.Name}GradientDual);");
+            }
+
+            body.Add("// Forward over reverse: the gradient evaluated at x + εv has ε-part H·v.");
+            body.Add($"{dual} _value = {method.Name}GradientDual({string.Join(", ", arguments.Concat(outputs))});");
+            body.AddRange(after);
+            body.Add("return _value.Value;");
+
+            AppendLine(text, indent, "/// <summary>");
+            AppendLine(text, indent, $"/// Computes <c>{method.Name}</c>, its gradient, and the product of its Hessian with the direction given by the");
+            AppendLine(text, indent, "/// <c>…Direction</c> inputs (written to the <c>h…</c> outputs), by forward-mode differentiation of the reverse-mode gradient.");
+            AppendLine(text, indent, "/// </summary>");
+            AppendLine(text, indent, $"/// <returns>The value of <c>{method.Name}</c>.</returns>");
+            AppendLine(text, indent, "[global::System.CodeDom.Compiler.GeneratedCode(\"AutoDiff.Generator\", \"1.0.0\")]");
+            AppendLine(text, indent, $"{modifiers}double {method.Name}HessianVectorProduct({string.Join(", ", parameters)})");
+            AppendLine(text, indent, "{");
+            foreach (string line in body)
+            {
+                AppendLine(text, indent + 1, line);
+            }
+
+            AppendLine(text, indent, "}");
+
+            // 3. MHessian: one Hessian-vector product per unit vector, when the input is a single span.
+            if (differentiable.Count != 1 || !differentiable[0].Type.IsFloatingCollection)
+            {
+                return;
+            }
+
+            ParameterModel x = differentiable[0];
+            string xs = Identifiers.Escape(x.Name);
+            string all = string.Join(", ", method.Parameters.Select(p => Identifiers.Escape(p.Name)));
+            var hessian = new[]
+            {
+                $"int n = {xs}.Length;",
+                $"global::AutoDiff.CompilerServices.GradientBuffer.CheckLength(hessian.Length, n * n, \"hessian\", \"{x.Name}.Length squared\");",
+                "double[] buffer = global::System.Buffers.ArrayPool<double>.Shared.Rent(2 * n);",
+                "global::System.Span<double> direction = new global::System.Span<double>(buffer, 0, n);",
+                "global::System.Span<double> gradient = new global::System.Span<double>(buffer, n, n);",
+                "direction.Clear();",
+                "for (int j = 0; j < n; j++)",
+                "{",
+                "    // Column j of H is H·e_j (and, H being symmetric, also row j).",
+                "    direction[j] = 1;",
+                $"    {method.Name}HessianVectorProduct({all}, direction, gradient, hessian.Slice(j * n, n));",
+                "    direction[j] = 0;",
+                "}",
+                "",
+                "global::System.Buffers.ArrayPool<double>.Shared.Return(buffer);",
+            };
+            text.AppendLine();
+            AppendLine(text, indent, "/// <summary>");
+            AppendLine(text, indent, $"/// Computes the Hessian of <c>{method.Name}</c> with respect to <c>{x.Name}</c> into <c>hessian</c> (row-major, n × n),");
+            AppendLine(text, indent, "/// one Hessian-vector product per column. Meant for small n: it costs n gradient evaluations.");
+            AppendLine(text, indent, "/// </summary>");
+            AppendLine(text, indent, "[global::System.CodeDom.Compiler.GeneratedCode(\"AutoDiff.Generator\", \"1.0.0\")]");
+            AppendLine(text, indent, $"{modifiers}void {method.Name}Hessian({string.Join(", ", method.Parameters.Select(p => p.Declaration))}, global::System.Span<double> hessian)");
+            AppendLine(text, indent, "{");
+            foreach (string line in hessian)
+            {
+                if (line.Length == 0)
+                {
+                    text.AppendLine();
+                }
+                else
+                {
+                    AppendLine(text, indent + 1, line);
                 }
             }
 

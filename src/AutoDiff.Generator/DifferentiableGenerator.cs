@@ -122,7 +122,7 @@ public sealed partial class DifferentiableGenerator : IIncrementalGenerator
     {
         if (model.Body is null)
         {
-            return new TransformResult(new GradientSpec(model, EquatableArray<string>.Empty, EquatableArray<string>.Empty), null);
+            return new TransformResult(new GradientSpec(model, EquatableArray<string>.Empty, EquatableArray<string>.Empty, EquatableArray<string>.Empty), null);
         }
 
         try
@@ -131,13 +131,16 @@ public sealed partial class DifferentiableGenerator : IIncrementalGenerator
             EquatableArray<string> forward = model.HasForward
                 ? ForwardModeBuilder.Build(model, table, cancellationToken).Lines
                 : EquatableArray<string>.Empty;
-            return new TransformResult(new GradientSpec(model, body.Lines, forward), null);
+            EquatableArray<string> dual = model.HasSecondOrder && model.Output is null
+                ? ReverseModeBuilder.BuildDual(model, table, cancellationToken).Lines
+                : EquatableArray<string>.Empty;
+            return new TransformResult(new GradientSpec(model, body.Lines, forward, dual), null);
         }
         catch (UnresolvedCallException)
         {
             // AD0009 is reported at the call by the diagnostics step; emit a stub so that callers still compile.
             MethodModel stub = model with { Body = null, StubReason = "a call has no known derivative (see error AD0009)" };
-            return new TransformResult(new GradientSpec(stub, EquatableArray<string>.Empty, EquatableArray<string>.Empty), null);
+            return new TransformResult(new GradientSpec(stub, EquatableArray<string>.Empty, EquatableArray<string>.Empty, EquatableArray<string>.Empty), null);
         }
         catch (OperationCanceledException)
         {
@@ -148,7 +151,7 @@ public sealed partial class DifferentiableGenerator : IIncrementalGenerator
             // A bug in the transform: report it (no location survives into the model) and emit a throwing stub.
             var error = new DiagnosticInfo(DiagnosticDescriptors.InternalError.Id, null, ImmutableArray.Create(model.Name, exception.GetType().Name + ": " + exception.Message).ToEquatableArray());
             MethodModel stub = model with { Body = null, StubReason = "the generator failed (AD0099)" };
-            return new TransformResult(new GradientSpec(stub, EquatableArray<string>.Empty, EquatableArray<string>.Empty), error);
+            return new TransformResult(new GradientSpec(stub, EquatableArray<string>.Empty, EquatableArray<string>.Empty, EquatableArray<string>.Empty), error);
         }
     }
 }

@@ -6,12 +6,14 @@ namespace AutoDiff.Generator.Differentiation;
 /// <summary>Writes the user's statements back the way they wrote them (<c>s += e</c>, <c>i++</c>, <c>double t = e</c>).</summary>
 internal static class AssignmentPrinter
 {
-    public static string Print(Assign assign, bool declareHere)
+    public static string Print(Assign assign, bool declareHere) => Print(assign, declareHere, TypeNames.Plain);
+
+    public static string Print(Assign assign, bool declareHere, TypeNames names)
     {
-        string target = ExpressionPrinter.Print(assign.Target).Text;
+        string target = ExpressionPrinter.Print(assign.Target, names).Text;
         if (declareHere)
         {
-            return $"{assign.Target.Type.Name} {target} = {ExpressionPrinter.Print(assign.Value).Text};";
+            return $"{names.Of(assign.Target.Type)} {target} = {ExpressionPrinter.Print(assign.Value, names).Text};";
         }
 
         if (assign.CompoundOperator is { } op && assign.Value is Binary binary && binary.Left == assign.Target)
@@ -21,10 +23,10 @@ internal static class AssignmentPrinter
                 return $"{target}{op}{op};";
             }
 
-            return $"{target} {op}= {ExpressionPrinter.Print(binary.Right).Text};";
+            return $"{target} {op}= {ExpressionPrinter.Print(binary.Right, names).Text};";
         }
 
-        return $"{target} = {ExpressionPrinter.Print(assign.Value).Text};";
+        return $"{target} = {ExpressionPrinter.Print(assign.Value, names).Text};";
     }
 
     /// <summary><c>if (c) { then } else { otherwise }</c>, as <c>if (!c) { otherwise }</c> when <c>then</c> is empty.</summary>

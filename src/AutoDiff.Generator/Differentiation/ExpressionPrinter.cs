@@ -6,8 +6,12 @@ namespace AutoDiff.Generator.Differentiation;
 /// <summary>Writes IR expressions back as C#, with only the parentheses precedence requires.</summary>
 internal static class ExpressionPrinter
 {
-    public static Code Print(Expr expr)
+    public static Code Print(Expr expr) => Print(expr, TypeNames.Plain);
+
+    public static Code Print(Expr expr, TypeNames names)
     {
+        Code Print(Expr e) => ExpressionPrinter.Print(e, names);
+
         switch (expr)
         {
             case Literal l:
@@ -25,7 +29,7 @@ internal static class ExpressionPrinter
             case Cast c:
                 return Code.CastTo(c.Type.Name, Print(c.Operand));
             case MathCall m:
-                return Code.Call(m.ClassName + "." + m.Name, m.Arguments.Select(Print).ToArray());
+                return Code.Call(names.MathClass(m.ClassName) + "." + m.Name, m.Arguments.Select(Print).ToArray());
             case DiffCall d:
                 {
                     string prefix = d.Receiver is not null
@@ -42,7 +46,7 @@ internal static class ExpressionPrinter
                 }
 
             case NewArray n:
-                return new Code($"new {n.Type.ElementName}[{Print(n.Length).Text}]", Code.Primary);
+                return new Code($"new {names.Element(n.Type)}[{Print(n.Length).Text}]", Code.Primary);
             default:
                 throw new System.InvalidOperationException("Unknown expression " + expr.GetType().Name);
         }

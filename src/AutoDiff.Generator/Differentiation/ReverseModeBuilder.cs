@@ -39,9 +39,12 @@ internal sealed class ReverseModeBuilder
 
     private readonly RegistrationTable _registrations;
 
-    private ReverseModeBuilder(MethodModel method, RegistrationTable registrations, CancellationToken cancellationToken)
+    private readonly TypeNames _names;
+
+    private ReverseModeBuilder(MethodModel method, RegistrationTable registrations, TypeNames names, CancellationToken cancellationToken)
     {
         _method = method;
+        _names = names;
         _registrations = registrations;
         _cancellationToken = cancellationToken;
         IEnumerable<string> userNames = method.Parameters.Select(p => p.Name)
@@ -61,7 +64,11 @@ internal sealed class ReverseModeBuilder
     }
 
     public static GradientBody Build(MethodModel method, RegistrationTable registrations, CancellationToken cancellationToken) =>
-        new ReverseModeBuilder(method, registrations, cancellationToken).Build();
+        new ReverseModeBuilder(method, registrations, TypeNames.Plain, cancellationToken).Build();
+
+    /// <summary>The same gradient on dual numbers (<c>MGradientDual</c>), for forward-over-reverse second derivatives.</summary>
+    public static GradientBody BuildDual(MethodModel method, RegistrationTable registrations, CancellationToken cancellationToken) =>
+        new ReverseModeBuilder(method, registrations, TypeNames.Dual, cancellationToken).Build();
 
     private GradientBody Build()
     {
@@ -122,7 +129,7 @@ internal sealed class ReverseModeBuilder
         if (keepOutput)
         {
             // The reverse sweep restores overwritten elements of the output; keep the final values to put back.
-            string element = output!.Type.ElementName;
+            string element = _names.Element(output!.Type);
             lines.Line($"{element}[] _finalOutput = global::System.Buffers.ArrayPool<{element}>.Shared.Rent({Identifiers.Escape(output.Name)}.Length);");
             lines.Line($"{Identifiers.Escape(output.Name)}.CopyTo(_finalOutput);");
             lines.Blank();
@@ -143,7 +150,7 @@ internal sealed class ReverseModeBuilder
 
         if (output is null && _activity.IsActiveName(_resultName))
         {
-            lines.Line($"{_method.ReturnType.Name} {_adjointNames[_resultName]} = 1;");
+            lines.Line($"{_names.Of(_method.ReturnType)} {_adjointNames[_resultName]} = 1;");
         }
 
         lines.AddRange(diff.Reverse);
@@ -160,13 +167,13 @@ internal sealed class ReverseModeBuilder
         {
             if (keepOutput)
             {
-                lines.Line($"new global::System.ReadOnlySpan<{output.Type.ElementName}>(_finalOutput, 0, {Identifiers.Escape(output.Name)}.Length).CopyTo({Identifiers.Escape(output.Name)});");
-                lines.Line($"global::System.Buffers.ArrayPool<{output.Type.ElementName}>.Shared.Return(_finalOutput);");
+                lines.Line($"new global::System.ReadOnlySpan<{_names.Element(output.Type)}>(_finalOutput, 0, {Identifiers.Escape(output.Name)}.Length).CopyTo({Identifiers.Escape(output.Name)});");
+                lines.Line($"global::System.Buffers.ArrayPool<{_names.Element(output.Type)}>.Shared.Return(_finalOutput);");
             }
 
             if (_activity.IsActiveName(output.Name))
             {
-                lines.Line($"global::System.Buffers.ArrayPool<{output.Type.ElementName}>.Shared.Return({OutputBufferName(output)});");
+                lines.Line($"global::System.Buffers.ArrayPool<{_names.Element(output.Type)}>.Shared.Return({OutputBufferName(output)});");
             }
         }
         else
@@ -441,7 +448,7 @@ internal sealed class ReverseModeBuilder
                     !(assign.Target is VarRef && assign.Target.Type.IsCollection);
         if (save)
         {
-            string type = assign.Target.Type.Shape == TypeShape.Scalar ? assign.Target.Type.ElementName : assign.Target.Type.Name;
+            string type = assign.Target.Type.Shape == TypeShape.Scalar ? _names.Element(assign.Target.Type) : _names.Of(assign.Target.Type);
             if (context.InLoop)
             {
                 _tapes.Add(type);
@@ -459,7 +466,7 @@ internal sealed class ReverseModeBuilder
         forward.Add(new Line(ForwardAssignment(assign, firstDefinition && root is not null && _inlineDeclared.Contains(root))));
         if (assign.Value is NewArray && root is not null && _activity.IsActiveName(root))
         {
-            forward.Add(new Line($"{_adjointNames[root]} = new {assign.Target.Type.ElementName}[{target}.Length];"));
+            forward.Add(new Line($"{_adjointNames[root]} = new {_names.Element(assign.Target.Type)}[{target}.Length];"));
         }
 
         if (!IsActiveTarget(assign.Target))
@@ -486,7 +493,7 @@ internal sealed class ReverseModeBuilder
         {
             // x = f(x, …): take x's adjoint aside before f's partials add to it again.
             string temporary = _namer.Numbered("_adj");
-            adjointCode.Add(new Line($"{assign.Target.Type.ElementName} {temporary} = {adjoint.Text};"));
+            adjointCode.Add(new Line($"{_names.Element(assign.Target.Type)} {temporary} = {adjoint.Text};"));
             adjointCode.Add(new Line($"{adjoint.Text} = 0;"));
             Propagate(assign.Value, new Adjoint(Code.Atom(temporary), false), adjointCode);
         }
@@ -520,7 +527,7 @@ internal sealed class ReverseModeBuilder
         return null;
     }
 
-    private static string ForwardAssignment(Assign assign, bool declareHere) => AssignmentPrinter.Print(assign, declareHere);
+    private string ForwardAssignment(Assign assign, bool declareHere) => AssignmentPrinter.Print(assign, declareHere, _names);
 
     private StmtDiff DiffIf(If branch, Context context)
     {
@@ -883,7 +890,7 @@ internal sealed class ReverseModeBuilder
         bool isFloat = call.ClassName.EndsWith("MathF", System.StringComparison.Ordinal);
         int active = call.Arguments.Count(a => _activity.IsActive(a));
         adjoint = Shareable(adjoint, active, call.Type, output);
-        string elementType = call.ClassName.EndsWith("MathF", System.StringComparison.Ordinal) ? "float" : "double";
+        string elementType = call.ClassName.EndsWith("MathF", System.StringComparison.Ordinal) ? "float" : _names.Element(TypeRef.Double);
         Code Share(Code value)
         {
             if (value.IsSimple)
@@ -896,7 +903,7 @@ internal sealed class ReverseModeBuilder
             return Code.Atom(name);
         }
 
-        Code?[] partials = DerivativeRules.Partials(call.Name, call.ClassName, arguments, isFloat, Share);
+        Code?[] partials = DerivativeRules.Partials(call.Name, _names.MathClass(call.ClassName), arguments, isFloat, Share);
         for (int i = 0; i < call.Arguments.Count; i++)
         {
             if (partials[i] is { } partial && _activity.IsActive(call.Arguments[i]))
@@ -935,13 +942,13 @@ internal sealed class ReverseModeBuilder
             if (parameter.Type.IsFloating)
             {
                 string gradient = _namer.Numbered($"_d{call.Callee.Name}_");
-                gradients.Add($"out {parameter.Type.ElementName} {gradient}");
+                gradients.Add($"out {_names.Element(parameter.Type)} {gradient}");
                 Propagate(argument, adjoint.Times(Code.Atom(gradient)), after);
             }
             else
             {
                 // The callee overwrites a gradient buffer of the argument's length; borrow one from the pool.
-                string element = parameter.Type.ElementName;
+                string element = _names.Element(parameter.Type);
                 string buffer = _namer.Numbered($"_d{call.Callee.Name}_buffer");
                 string span = _namer.Numbered($"_d{call.Callee.Name}_");
                 output.Add(new Line($"{element}[] {buffer} = global::System.Buffers.ArrayPool<{element}>.Shared.Rent({text}.Length);"));
@@ -960,7 +967,7 @@ internal sealed class ReverseModeBuilder
             }
         }
 
-        string callee = registration is not null ? registration.DerivativeMethod : CalleePrefix(call) + call.Callee.Name + "Gradient";
+        string callee = registration is not null ? registration.DerivativeMethod : CalleePrefix(call) + call.Callee.Name + _names.GradientSuffix;
         output.Add(new Line($"_ = {callee}({string.Join(", ", arguments.Concat(gradients))});"));
         output.AddRange(after);
         output.AddRange(release);
@@ -988,13 +995,13 @@ internal sealed class ReverseModeBuilder
         }
 
         string name = _namer.Numbered("_adj");
-        output.Add(new Line($"{type.ElementName} {name} = {adjoint.Value.Text};"));
+        output.Add(new Line($"{_names.Element(type)} {name} = {adjoint.Value.Text};"));
         return adjoint with { Value = Code.Atom(name) };
     }
 
     // ------------------------------------------------------------------ printing
 
-    private Code Print(Expr expr) => ExpressionPrinter.Print(expr);
+    private Code Print(Expr expr) => ExpressionPrinter.Print(expr, _names);
 
     /// <summary>The cotangent input of a vector output <c>y</c>: <c>yBar</c>.</summary>
     public static string SeedName(ParameterModel output) => output.Name + "Bar";
@@ -1029,7 +1036,7 @@ internal sealed class ReverseModeBuilder
 
         if (_method.Output is { } output)
         {
-            string element = output.Type.ElementName;
+            string element = _names.Element(output.Type);
             string y = Identifiers.Escape(output.Name);
             lines.Line($"global::AutoDiff.CompilerServices.GradientBuffer.CheckLength({SeedName(output)}.Length, {y}.Length, \"{SeedName(output)}\", \"{output.Name}\");");
             if (_activity.IsActiveName(output.Name))
@@ -1048,7 +1055,7 @@ internal sealed class ReverseModeBuilder
             }
 
             TypeRef type = _types[name];
-            lines.Line(type.IsCollection ? $"{type.Name} {_adjointNames[name]} = null!;" : $"{type.Name} {_adjointNames[name]} = 0;");
+            lines.Line(type.IsCollection ? $"{_names.Of(type)} {_adjointNames[name]} = null!;" : $"{_names.Of(type)} {_adjointNames[name]} = 0;");
         }
 
         int position = 0;
@@ -1056,7 +1063,7 @@ internal sealed class ReverseModeBuilder
         {
             if (!_inlineDeclared.Contains(local.Name) && !_canonicalIndices.Contains(local.Name))
             {
-                _hoisted.Insert(position++, (local.Type.Name, Identifiers.Escape(local.Name), local.Type.Shape == TypeShape.Array ? "null!" : "default"));
+                _hoisted.Insert(position++, (_names.Of(local.Type), Identifiers.Escape(local.Name), local.Type.Shape == TypeShape.Array ? "null!" : "default"));
             }
         }
     }
