@@ -14,6 +14,11 @@ namespace AutoDiff.Optimizers;
 /// the documented initial state (zeros, or the initial accumulator value).
 /// </para>
 /// <para>
+/// Each optimizer follows PyTorch's documented rule and the order of operations of its single-tensor float32 path.
+/// Results agree with PyTorch to float32 rounding, not bit for bit: PyTorch's vectorised CPU kernels fuse some
+/// multiply-adds, ours never do (so that the vector body and the scalar tail agree exactly).
+/// </para>
+/// <para>
 /// Unlike PyTorch, which skips parameters whose gradient is <c>None</c>, every parameter is updated on every step,
 /// so one step counter serves all parameters. Gradients are read, never modified.
 /// </para>
