@@ -35,14 +35,33 @@ public readonly record struct Conv2DGeometry(
     /// <summary>Gets the output length N·K·OH·OW.</summary>
     public int OutputLength => Batch * OutChannels * OutHeight * OutWidth;
 
-    /// <summary>Gets the number of images lowered together into one GEMM, so that small images still give a GEMM wide enough for the micro-kernel.</summary>
-    internal int ImagesPerGroup => Math.Clamp((1024 + OutHeight * OutWidth - 1) / Math.Max(1, OutHeight * OutWidth), 1, Math.Max(1, Batch));
+    /// <summary>
+    /// Gets the number of images lowered together into one GEMM. Images with at least 96 output positions go one
+    /// at a time, so the GEMM reads and writes NCHW directly; smaller ones are grouped up to about 256 columns so
+    /// that the GEMM stays wide enough for the micro-kernel.
+    /// </summary>
+    internal int ImagesPerGroup
+    {
+        get
+        {
+            int plane = Math.Max(1, OutHeight * OutWidth);
+            return plane >= 96 ? 1 : Math.Clamp((256 + plane - 1) / plane, 1, Math.Max(1, Batch));
+        }
+    }
 
     /// <summary>
-    /// Gets the scratch length the convolution kernels need: the im2col matrix <c>C·R·S × G·OH·OW</c> and an output
-    /// block <c>K × G·OH·OW</c> for a group of G images. Allocate it once and pass it to every call.
+    /// Gets the scratch length the convolution kernels need: the im2col matrix <c>C·R·S × G·OH·OW</c>, an output
+    /// block <c>K × G·OH·OW</c> for a group of G images and a <c>K × C·R·S</c> weight-gradient block. Allocate it
+    /// once and pass it to every call.
     /// </summary>
-    public int WorkspaceLength => (InChannels * KernelHeight * KernelWidth + OutChannels) * ImagesPerGroup * OutHeight * OutWidth;
+    public int WorkspaceLength
+    {
+        get
+        {
+            int crs = InChannels * KernelHeight * KernelWidth;
+            return (crs + OutChannels) * ImagesPerGroup * OutHeight * OutWidth + crs * OutChannels;
+        }
+    }
 
     internal void Validate(string operation)
     {
@@ -121,7 +140,21 @@ public static class Convolution
             Span<T> col = workspace[..(crs * cols)];
             Span<T> block = workspace.Slice(crs * cols, g.OutChannels * cols);
             Im2Col(g, x, n0, images, col);
-            // block[K, G·OH·OW] = w[K, CRS] · col[CRS, G·OH·OW]
+            if (images == 1)
+            {
+                // One image: its output y[n0] is already the K × OH·OW matrix the GEMM produces, so write it there,
+                // starting from the bias (beta = 1) instead of adding it afterwards.
+                Span<T> yn = y.Slice(n0 * g.OutChannels * plane, g.OutChannels * plane);
+                for (int k = 0; k < g.OutChannels && !bias.IsEmpty; k++)
+                {
+                    yn.Slice(k * plane, plane).Fill(bias[k]);
+                }
+
+                Multiply(Transpose.None, Transpose.None, g.OutChannels, plane, crs, w, col, yn, bias.IsEmpty ? T.Zero : T.One);
+                continue;
+            }
+
+            // block[K, G·OH·OW] = w[K, CRS] · col[CRS, G·OH·OW], then scattered to NCHW with the bias.
             Multiply(Transpose.None, Transpose.None, g.OutChannels, cols, crs, w, col, block, T.Zero);
             for (int i = 0; i < images; i++)
             {
@@ -154,9 +187,9 @@ public static class Convolution
             int images = Math.Min(group, g.Batch - n0), cols = images * plane;
             Span<T> col = workspace[..(crs * cols)];
             Span<T> block = workspace.Slice(crs * cols, g.OutChannels * cols);
-            GatherOutput(g, dy, n0, images, block);
+            ReadOnlySpan<T> dyBlock = OutputBlock(g, dy, n0, images, block);
             // col[CRS, G·OH·OW] = wᵀ[CRS, K] · dy[K, G·OH·OW]
-            Multiply(Transpose.Transposed, Transpose.None, crs, cols, g.OutChannels, w, block, col, T.Zero);
+            Multiply(Transpose.Transposed, Transpose.None, crs, cols, g.OutChannels, w, dyBlock, col, T.Zero);
             Col2ImAdd(g, col, n0, images, dx);
         }
     }
@@ -167,6 +200,10 @@ public static class Convolution
         const string Op = "Conv2DBackwardWeights";
         Check(Op, g, x.Length, g.InputLength, "x", dw.Length, dy.Length, g.OutputLength, workspace.Length);
         int crs = g.InChannels * g.KernelHeight * g.KernelWidth, plane = g.OutHeight * g.OutWidth, group = g.ImagesPerGroup;
+        // The GEMM's column tile is 16 or 32 wide and its row tile 6 high, so the longer of K and C·R·S goes along
+        // the columns: a 3×3 filter on one channel (C·R·S = 9) would otherwise fill a third of each tile.
+        bool transposed = crs < g.OutChannels;
+        Span<T> dwT = workspace.Slice(g.WorkspaceLength - crs * g.OutChannels, crs * g.OutChannels);
         if (!dbias.IsEmpty)
         {
             ThrowHelper.RequireSameLength(Op, g.OutChannels, dbias.Length, nameof(dbias));
@@ -179,14 +216,24 @@ public static class Convolution
             Span<T> col = workspace[..(crs * cols)];
             Span<T> block = workspace.Slice(crs * cols, g.OutChannels * cols);
             Im2Col(g, x, n0, images, col);
-            GatherOutput(g, dy, n0, images, block);
-            // dw[K, CRS] (+)= dy[K, G·OH·OW] · colᵀ[G·OH·OW, CRS]; the first group overwrites, later ones accumulate.
-            Multiply(Transpose.None, Transpose.Transposed, g.OutChannels, crs, cols, block, col, dw, n0 == 0 ? T.Zero : T.One);
+            ReadOnlySpan<T> dyBlock = OutputBlock(g, dy, n0, images, block);
+            T beta = n0 == 0 ? T.Zero : T.One; // the first group overwrites, later ones accumulate
+            if (transposed)
+            {
+                // dwᵀ[CRS, K] (+)= col[CRS, G·OH·OW] · dyᵀ[G·OH·OW, K]
+                Multiply(Transpose.None, Transpose.Transposed, crs, g.OutChannels, cols, col, dyBlock, dwT, beta);
+            }
+            else
+            {
+                // dw[K, CRS] (+)= dy[K, G·OH·OW] · colᵀ[G·OH·OW, CRS]
+                Multiply(Transpose.None, Transpose.Transposed, g.OutChannels, crs, cols, dyBlock, col, dw, beta);
+            }
+
             if (!dbias.IsEmpty)
             {
                 for (int k = 0; k < g.OutChannels; k++)
                 {
-                    dbias[k] += TensorPrimitives.Sum<T>(block.Slice(k * cols, cols));
+                    dbias[k] += TensorPrimitives.Sum<T>(dyBlock.Slice(k * cols, cols));
                 }
             }
         }
@@ -195,104 +242,40 @@ public static class Convolution
         {
             dw[..g.WeightLength].Clear();
         }
+        else if (transposed)
+        {
+            for (int k = 0; k < g.OutChannels; k++)
+            {
+                for (int j = 0; j < crs; j++)
+                {
+                    dw[k * crs + j] = dwT[j * g.OutChannels + k];
+                }
+            }
+        }
     }
 
     /// <summary>col[(c·R + r)·S + s, i·OH·OW + oh·OW + ow] = x[n0 + i, c, oh·stride − pad + r, ow·stride − pad + s], zero outside.</summary>
-    private static void Im2Col<T>(in Conv2DGeometry g, ReadOnlySpan<T> x, int n0, int images, Span<T> col)
+    private static unsafe void Im2Col<T>(in Conv2DGeometry g, ReadOnlySpan<T> x, int n0, int images, Span<T> col)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int oh = g.OutHeight, ow = g.OutWidth, plane = oh * ow, cols = images * plane;
-        for (int c = 0; c < g.InChannels; c++)
+        fixed (T* px = x, pcol = col)
         {
-            for (int r = 0; r < g.KernelHeight; r++)
-            {
-                for (int s = 0; s < g.KernelWidth; s++)
-                {
-                    Span<T> row = col.Slice(((c * g.KernelHeight + r) * g.KernelWidth + s) * cols, cols);
-                    for (int i = 0; i < images; i++)
-                    {
-                        ReadOnlySpan<T> image = x.Slice(((n0 + i) * g.InChannels + c) * g.Height * g.Width, g.Height * g.Width);
-                        Span<T> dst = row.Slice(i * plane, plane);
-                        for (int y = 0; y < oh; y++)
-                        {
-                            int ih = y * g.Stride - g.Padding + r;
-                            Span<T> line = dst.Slice(y * ow, ow);
-                            if ((uint)ih >= (uint)g.Height)
-                            {
-                                line.Clear();
-                                continue;
-                            }
-
-                            ReadOnlySpan<T> source = image.Slice(ih * g.Width, g.Width);
-                            ValidColumns(g, s, out int first, out int last);
-                            line[..first].Clear();
-                            line[last..].Clear();
-                            if (g.Stride == 1)
-                            {
-                                source.Slice(first - g.Padding + s, last - first).CopyTo(line[first..last]);
-                            }
-                            else
-                            {
-                                for (int xo = first; xo < last; xo++)
-                                {
-                                    line[xo] = source[xo * g.Stride - g.Padding + s];
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            LoweringJob<T>.Run(g, px, pcol, n0, images, adjoint: false);
         }
     }
 
     /// <summary>The adjoint of <see cref="Im2Col{T}"/>: adds each column entry back onto the input pixel it was read from.</summary>
-    private static void Col2ImAdd<T>(in Conv2DGeometry g, ReadOnlySpan<T> col, int n0, int images, Span<T> dx)
+    private static unsafe void Col2ImAdd<T>(in Conv2DGeometry g, ReadOnlySpan<T> col, int n0, int images, Span<T> dx)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int oh = g.OutHeight, ow = g.OutWidth, plane = oh * ow, cols = images * plane;
-        for (int c = 0; c < g.InChannels; c++)
+        fixed (T* pcol = col, pdx = dx)
         {
-            for (int r = 0; r < g.KernelHeight; r++)
-            {
-                for (int s = 0; s < g.KernelWidth; s++)
-                {
-                    ReadOnlySpan<T> row = col.Slice(((c * g.KernelHeight + r) * g.KernelWidth + s) * cols, cols);
-                    ValidColumns(g, s, out int first, out int last);
-                    for (int i = 0; i < images; i++)
-                    {
-                        Span<T> image = dx.Slice(((n0 + i) * g.InChannels + c) * g.Height * g.Width, g.Height * g.Width);
-                        ReadOnlySpan<T> src = row.Slice(i * plane, plane);
-                        for (int y = 0; y < oh; y++)
-                        {
-                            int ih = y * g.Stride - g.Padding + r;
-                            if ((uint)ih >= (uint)g.Height || first >= last)
-                            {
-                                continue;
-                            }
-
-                            Span<T> target = image.Slice(ih * g.Width, g.Width);
-                            ReadOnlySpan<T> line = src.Slice(y * ow, ow);
-                            if (g.Stride == 1)
-                            {
-                                Span<T> t = target.Slice(first - g.Padding + s, last - first);
-                                TensorPrimitives.Add(t, line[first..last], t);
-                            }
-                            else
-                            {
-                                for (int xo = first; xo < last; xo++)
-                                {
-                                    target[xo * g.Stride - g.Padding + s] += line[xo];
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            LoweringJob<T>.Run(g, pdx, pcol, n0, images, adjoint: true);
         }
     }
 
     /// <summary>The output columns [first, last) whose input column ow·stride − pad + s lies inside the image.</summary>
-    private static void ValidColumns(in Conv2DGeometry g, int s, out int first, out int last)
+    internal static void ValidColumns(in Conv2DGeometry g, int s, out int first, out int last)
     {
         // ow·stride − pad + s ≥ 0  ⇔  ow ≥ ceil((pad − s) / stride)
         first = Math.Max(0, (g.Padding - s + g.Stride - 1) / g.Stride);
@@ -302,11 +285,19 @@ public static class Convolution
         first = Math.Min(first, last);
     }
 
-    /// <summary>block[k, i·OH·OW + p] = dy[n0 + i, k, p]: the NCHW gradient laid out as the forward GEMM's output.</summary>
-    private static void GatherOutput<T>(in Conv2DGeometry g, ReadOnlySpan<T> dy, int n0, int images, Span<T> block)
+    /// <summary>
+    /// The NCHW gradient of images [n0, n0 + images) as the K × images·OH·OW matrix of the forward GEMM's output:
+    /// for one image that is dy[n0] itself; for several, block[k, i·OH·OW + p] = dy[n0 + i, k, p] is gathered.
+    /// </summary>
+    private static ReadOnlySpan<T> OutputBlock<T>(in Conv2DGeometry g, ReadOnlySpan<T> dy, int n0, int images, Span<T> block)
         where T : unmanaged
     {
         int plane = g.OutHeight * g.OutWidth, cols = images * plane;
+        if (images == 1)
+        {
+            return dy.Slice(n0 * g.OutChannels * plane, g.OutChannels * plane);
+        }
+
         for (int i = 0; i < images; i++)
         {
             for (int k = 0; k < g.OutChannels; k++)
@@ -314,6 +305,8 @@ public static class Convolution
                 dy.Slice(((n0 + i) * g.OutChannels + k) * plane, plane).CopyTo(block.Slice(k * cols + i * plane, plane));
             }
         }
+
+        return block[..(g.OutChannels * cols)];
     }
 
     private static void Multiply<T>(Transpose ta, Transpose tb, int m, int n, int k, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, T beta)

@@ -41,6 +41,7 @@ public class ConvolutionTests
         { 5, 2, 5, 5, 3, 2, 2, 0 },
         { 70, 2, 3, 3, 2, 3, 1, 1 }, // more images than one lowering group
         { 1, 4, 6, 5, 2, 1, 1, 0 },
+        { 2, 1, 12, 12, 12, 3, 1, 0 }, // one image per GEMM (written in place) and C·R·S < K (transposed weight GEMM)
     };
 
     [Theory]
