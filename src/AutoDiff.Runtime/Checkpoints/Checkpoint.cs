@@ -83,8 +83,9 @@ public static class Checkpoint
     }
 
     /// <summary>
-    /// Loads parameter values from any safetensors file holding F32 tensors with their names and shapes — for
-    /// example weights saved by PyTorch — verifying the checksum when the file has one; nothing changes on error.
+    /// Loads parameter values from any safetensors file holding tensors with their names and shapes — for example
+    /// weights saved by PyTorch — verifying the checksum when the file has one; nothing changes on error. F32 tensors
+    /// are copied; F64, F16 and BF16 tensors are converted to float32 (F64 rounds to nearest).
     /// </summary>
     /// <param name="path">The safetensors file.</param>
     /// <param name="parameters">The parameters to fill.</param>
@@ -93,7 +94,7 @@ public static class Checkpoint
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(parameters);
-        var reader = new CheckpointReader(SafeTensorsFile.Read(path, requireChecksum: false), path);
+        var reader = new CheckpointReader(SafeTensorsFile.Read(path, requireChecksum: false), path, convertFloatTypes: true);
         foreach (ParameterSlot parameter in parameters)
         {
             reader.StageTensor(parameter.Name, parameter.Shape, parameter.Value);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 
 namespace AutoDiff.Checkpoints;
@@ -13,11 +14,13 @@ public sealed class CheckpointReader
     private readonly string _path;
     private readonly List<(SafeTensorsEntry Entry, Memory<float> Destination)> _stagedTensors = [];
     private readonly List<Action> _stagedCommits = [];
+    private readonly bool _convertFloatTypes;
 
-    internal CheckpointReader(SafeTensorsFile file, string path)
+    internal CheckpointReader(SafeTensorsFile file, string path, bool convertFloatTypes = false)
     {
         _file = file;
         _path = path;
+        _convertFloatTypes = convertFloatTypes;
     }
 
     /// <summary>Gets the checkpoint's metadata entries.</summary>
@@ -70,9 +73,12 @@ public sealed class CheckpointReader
             throw new CheckpointException($"Checkpoint '{_path}' has no tensor '{name}'.");
         }
 
-        if (entry.DType != SafeTensorsDType.F32)
+        bool convertible = entry.DType is SafeTensorsDType.F64 or SafeTensorsDType.F16 or SafeTensorsDType.BF16;
+        if (entry.DType != SafeTensorsDType.F32 && !(_convertFloatTypes && convertible))
         {
-            throw new CheckpointException($"Checkpoint '{_path}': tensor '{name}' is {entry.DType}; only F32 can be loaded into float parameters.");
+            throw new CheckpointException(
+                $"Checkpoint '{_path}': tensor '{name}' is {entry.DType}; only F32 can be loaded here" +
+                (convertible ? " (LoadParameters converts F64, F16 and BF16)." : "."));
         }
 
         bool sameShape = entry.Shape.Length == expectedShape.Length;
@@ -102,7 +108,29 @@ public sealed class CheckpointReader
     {
         foreach ((SafeTensorsEntry entry, Memory<float> destination) in _stagedTensors)
         {
-            MemoryMarshal.Cast<byte, float>(_file.GetData(entry)).CopyTo(destination.Span);
+            ReadOnlySpan<byte> data = _file.GetData(entry);
+            Span<float> target = destination.Span;
+            switch (entry.DType)
+            {
+                case SafeTensorsDType.F32:
+                    MemoryMarshal.Cast<byte, float>(data).CopyTo(target);
+                    break;
+                case SafeTensorsDType.F64:
+                    TensorPrimitives.ConvertTruncating(MemoryMarshal.Cast<byte, double>(data), target);
+                    break;
+                case SafeTensorsDType.F16:
+                    TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<byte, Half>(data), target);
+                    break;
+                default:
+                    // bfloat16 is the upper half of a float32: widen by shifting the bits into place.
+                    ReadOnlySpan<ushort> bits = MemoryMarshal.Cast<byte, ushort>(data);
+                    for (int i = 0; i < bits.Length; i++)
+                    {
+                        target[i] = BitConverter.Int32BitsToSingle(bits[i] << 16);
+                    }
+
+                    break;
+            }
         }
 
         foreach (Action commit in _stagedCommits)

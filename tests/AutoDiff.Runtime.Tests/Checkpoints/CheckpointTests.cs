@@ -174,6 +174,37 @@ public sealed class CheckpointTests : IDisposable
         Assert.Throws<CheckpointException>(() => Checkpoint.Load(path, [b]));
     }
 
+    [Fact]
+    public void LoadParameters_ConvertsF64F16AndBF16ToFloat32()
+    {
+        // Hand-built file: d (F64) = [0.1, 1 + 2^-24 + 2^-30], h (F16) = [1.5, -2], b (BF16 bits 0x3FC0, 0xC000) = [1.5, -2].
+        // 1 + 2^-24 + 2^-30 lies just above the midpoint between the floats 1 and 1 + 2^-23, so rounding to nearest
+        // gives 1 + 2^-23 (truncation would give 1).
+        string json = "{\"d\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[0,16]}," +
+            "\"h\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[16,20]}," +
+            "\"b\":{\"dtype\":\"BF16\",\"shape\":[1,2],\"data_offsets\":[20,24]}}";
+        byte[] header = Encoding.UTF8.GetBytes(json);
+        byte[] file = new byte[8 + header.Length + 24];
+        BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)header.Length);
+        header.CopyTo(file, 8);
+        Span<byte> data = file.AsSpan(8 + header.Length);
+        BinaryPrimitives.WriteDoubleLittleEndian(data, 0.1);
+        BinaryPrimitives.WriteDoubleLittleEndian(data[8..], 1 + Math.Pow(2, -24) + Math.Pow(2, -30));
+        BinaryPrimitives.WriteHalfLittleEndian(data[16..], (Half)1.5f);
+        BinaryPrimitives.WriteHalfLittleEndian(data[18..], (Half)(-2f));
+        BinaryPrimitives.WriteUInt16LittleEndian(data[20..], 0x3FC0);
+        BinaryPrimitives.WriteUInt16LittleEndian(data[22..], 0xC000);
+        string path = PathOf("converted.safetensors");
+        File.WriteAllBytes(path, file);
+
+        ParameterSlot d = ParameterSlot.Create("d", 2), h = ParameterSlot.Create("h", 2), b = ParameterSlot.Create("b", 1, 2);
+        Checkpoint.LoadParameters(path, [d, h, b]);
+
+        Assert.Equal([0.1f, 1 + MathF.Pow(2, -23)], d.Value.ToArray());
+        Assert.Equal([1.5f, -2f], h.Value.ToArray());
+        Assert.Equal([1.5f, -2f], b.Value.ToArray());
+    }
+
     public static TheoryData<string> Corruptions => ["data byte", "last data byte", "shape swapped", "metadata value", "header length", "header json"];
 
     [Theory]
