@@ -122,6 +122,60 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Fit_StepsEpochSchedules_AndEvaluatesTheTrainingSplitWhenAsked()
+    {
+        // 4 training samples, loss = index: training-split loss (0 + 1 + 2 + 3)/4 = 1.5, accuracy 2/4 (0 and 2 even).
+        // Epoch schedule: η = 0.1·0.5^e, so the rates at the end of epochs 1..3 are 0.05, 0.025, 0.0125.
+        ParameterSlot weight = ParameterSlot.Create("w", 1);
+        var sgd = new Sgd([weight], new SgdOptions { LearningRate = 0.1 });
+        var trainer = new Trainer(
+            new RecordingModel(weight) { Record = false },
+            sgd,
+            4,
+            0,
+            new TrainerOptions
+            {
+                Epochs = 3,
+                BatchSize = 4,
+                EvaluateTrainingSplit = true,
+                EpochSchedule = new ExponentialLearningRate(sgd, 0.5),
+                Progress = ProgressMode.None,
+            });
+
+        TrainingHistory history = trainer.Fit();
+
+        Assert.Equal([0.05, 0.025, 0.0125], history.Epochs.Select(e => e.LearningRate));
+        Assert.All(history.Epochs, e => Assert.Equal(new EvaluationMetrics(1.5, 0.5, 4), e.Training));
+        Assert.All(history.Epochs, e => Assert.Null(e.Validation));
+        // One step per epoch with gradient 1 at rates 0.1, 0.05, 0.025: w = −0.175.
+        Assert.Equal(-0.175f, weight.Value.Span[0], 6);
+    }
+
+    [Fact]
+    public void Fit_StepsThePlateauScheduleWithTheValidationLoss()
+    {
+        // Validation losses 1.0, 0.9, 0.95, 0.95; plateau with patience 1 halves the rate after the second bad epoch.
+        ParameterSlot weight = ParameterSlot.Create("w", 1);
+        var sgd = new Sgd([weight], new SgdOptions { LearningRate = 0.1 });
+        var trainer = new Trainer(
+            new RecordingModel(weight, validationLosses: [1.0, 0.9, 0.95, 0.95]) { Record = false },
+            sgd,
+            2,
+            2,
+            new TrainerOptions
+            {
+                Epochs = 4,
+                BatchSize = 2,
+                Plateau = new ReduceLearningRateOnPlateau(sgd, factor: 0.5, patience: 1),
+                Progress = ProgressMode.None,
+            });
+
+        TrainingHistory history = trainer.Fit();
+
+        Assert.Equal([0.1, 0.1, 0.1, 0.05], history.Epochs.Select(e => e.LearningRate));
+    }
+
+    [Fact]
     public void EarlyStopping_StopsAfterPatience_AndRestoresTheBestParameters()
     {
         // Validation loss per epoch 1.0, 0.5, 0.6, 0.7, 0.4: best at epoch 2, then two epochs without improvement
