@@ -33,6 +33,7 @@ internal sealed class ReverseModeBuilder
     private readonly List<(string Type, string Name, string Initializer)> _hoisted = new();
     private readonly List<LocalModel> _allLocals = new();
     private readonly Stack<Loop> _loops = new();
+    private readonly HashSet<string> _fusedLocals = new();
     private readonly SortedSet<string> _tapes = new(System.StringComparer.Ordinal);
     private ActivityAnalysis _activity = null!;
     private string _resultName = "result";
@@ -54,7 +55,8 @@ internal sealed class ReverseModeBuilder
     }
 
     /// <summary>Where the current statement sits: inside how many blocks, inside a loop or not.</summary>
-    private readonly record struct Context(int Depth, bool InLoop)
+    /// <param name="Fused">Inside a loop whose reverse runs right after each forward iteration (preaccumulation).</param>
+    private readonly record struct Context(int Depth, bool InLoop, bool Fused = false)
     {
         public bool AtTop => Depth == 0 && !InLoop;
 
@@ -444,7 +446,10 @@ internal sealed class ReverseModeBuilder
         bool firstDefinition = assign.IsDeclaration && context.AtTop;
 
         // Save the old value if the reverse sweep reads it (skipped for a first definition, which has none).
-        bool save = root is not null && !recomputed && !firstDefinition && _reverseReads.Contains(root) &&
+        // In a fused loop the iteration's reverse runs at once: nothing reads a loop local's value from before its declaration.
+        // Variables from outside a fused loop (its accumulator) are saved once around the whole loop instead.
+        bool freshLocal = firstDefinition || (context.Fused && (assign.IsDeclaration || root is null || !_fusedLocals.Contains(root)));
+        bool save = root is not null && !recomputed && !freshLocal && _reverseReads.Contains(root) &&
                     !(assign.Target is VarRef && assign.Target.Type.IsCollection);
         if (save)
         {
@@ -572,6 +577,11 @@ internal sealed class ReverseModeBuilder
     private StmtDiff DiffLoop(Loop loop, Context context)
     {
         CanonicalLoop? canonical = CanonicalLoop.TryMatch(loop);
+        if (canonical is not null && TryDiffFusedLoop(loop, canonical, context) is { } fused)
+        {
+            return fused;
+        }
+
         Context inner = context.InsideLoop();
         StmtDiff init = canonical is null ? DiffBlock(loop.Init, context) : new StmtDiff(new List<Node>(), new List<Node>());
         _loops.Push(loop);
@@ -644,6 +654,158 @@ internal sealed class ReverseModeBuilder
         }
 
         reverse.AddRange(init.Reverse);
+        return new StmtDiff(forward, reverse);
+    }
+
+    /// <summary>
+    /// Preaccumulation for reduction loops: when the only active value a loop iteration leaves behind is one
+    /// accumulator <c>s += e</c> (everything else is local to the iteration), each iteration's reverse can run right
+    /// after it, with ∂s = 1, adding into per-input buffers g; the reverse sweep then adds ∂s · g to the inputs'
+    /// adjoints. This is what a person writes by hand (no tape, no second loop over the data).
+    /// </summary>
+    private StmtDiff? TryDiffFusedLoop(Loop loop, CanonicalLoop canonical, Context context)
+    {
+        if (!context.AtTop || IrWalker.Statements(loop.Body).Any(s => s is Loop))
+        {
+            return null;
+        }
+
+        var declaredInBody = new HashSet<string>(IrWalker.Statements(loop.Body).OfType<Assign>()
+            .Where(a => a.IsDeclaration && a.Target is VarRef).Select(a => ((VarRef)a.Target).Name));
+        string? accumulator = null;
+        foreach (Assign assign in IrWalker.Statements(loop.Body).OfType<Assign>())
+        {
+            if (assign.Target is not VarRef target)
+            {
+                return null;
+            }
+
+            if (declaredInBody.Contains(target.Name))
+            {
+                continue;
+            }
+
+            if (IsActiveTarget(target))
+            {
+                if (AccumulatedPart(assign) is null || (accumulator is not null && accumulator != target.Name))
+                {
+                    return null;
+                }
+
+                accumulator = target.Name;
+            }
+            else if (_reverseReads.Contains(target.Name))
+            {
+                return null;
+            }
+        }
+
+        if (accumulator is null)
+        {
+            return null;
+        }
+
+        // The accumulator may appear only in its own accumulation; collect the active inputs the body reads.
+        var inputs = new SortedSet<string>(System.StringComparer.Ordinal);
+        foreach (Stmt statement in IrWalker.Statements(loop.Body))
+        {
+            Expr[] expressions = statement is Assign a && a.Target is VarRef v && v.Name == accumulator
+                ? new[] { AccumulatedPart(a)! }
+                : IrWalker.OwnExpressions(statement).ToArray();
+            foreach (Expr expression in expressions)
+            {
+                if (IrWalker.Mentions(expression, accumulator))
+                {
+                    return null;
+                }
+
+                foreach (Expr e in IrWalker.DescendantsAndSelf(expression))
+                {
+                    if (IrWalker.RootName(e) is { } root && e is VarRef or ElementRef &&
+                        _activity.IsActiveName(root) && !declaredInBody.Contains(root))
+                    {
+                        inputs.Add(root);
+                    }
+                }
+            }
+        }
+
+        // Differentiate the body with ∂accumulator = 1 and the inputs' adjoints redirected into buffers.
+        var saved = new Dictionary<string, string>(_adjointNames);
+        var buffers = new Dictionary<string, string>();
+        _adjointNames[accumulator] = "1";
+        foreach (string input in inputs)
+        {
+            buffers[input] = _namer.Numbered("_g_" + input + "_");
+            _adjointNames[input] = buffers[input];
+        }
+
+        _fusedLocals.UnionWith(declaredInBody);
+        StmtDiff body = DiffBlock(loop.Body, new Context(context.Depth + 1, InLoop: false, Fused: true));
+        _fusedLocals.Clear();
+        _adjointNames.Clear();
+        foreach (KeyValuePair<string, string> pair in saved)
+        {
+            _adjointNames[pair.Key] = pair.Value;
+        }
+
+        var forward = new List<Node>();
+        var reverse = new List<Node>();
+        string? savedAccumulator = null;
+        if (_reverseReads.Contains(accumulator))
+        {
+            savedAccumulator = _namer.Numbered("_saved_" + accumulator + "_");
+            forward.Add(new Line($"{_names.Of(_types[accumulator])} {savedAccumulator} = {Identifiers.Escape(accumulator)};"));
+        }
+
+        foreach (string input in inputs)
+        {
+            TypeRef type = _types[input];
+            string element = _names.Element(type);
+            if (type.IsFloating)
+            {
+                forward.Add(new Line($"{element} {buffers[input]} = 0;"));
+            }
+            else
+            {
+                string array = buffers[input] + "Buffer";
+                string length = $"{Identifiers.Escape(input)}.Length";
+                forward.Add(new Line($"{element}[] {array} = global::System.Buffers.ArrayPool<{element}>.Shared.Rent({length});"));
+                forward.Add(new Line($"global::System.Span<{element}> {buffers[input]} = new global::System.Span<{element}>({array}, 0, {length});"));
+                forward.Add(new Line($"{buffers[input]}.Clear();"));
+            }
+        }
+
+        var loopBody = new List<Node>(body.Forward);
+        if (body.Reverse.Count > 0)
+        {
+            loopBody.Add(new Comment($"this iteration's contribution to the gradient of {accumulator}, preaccumulated"));
+            loopBody.AddRange(body.Reverse);
+        }
+
+        forward.Add(new BlockNode(CanonicalHeader(loop, canonical), loopBody));
+
+        reverse.Add(new Comment($"line {loop.Line}: {loop.Source}: ∂{accumulator} times the preaccumulated gradients"));
+        if (savedAccumulator is not null)
+        {
+            reverse.Add(new Line($"{Identifiers.Escape(accumulator)} = {savedAccumulator};"));
+        }
+
+        string seed = _adjointNames[accumulator];
+        foreach (string input in inputs)
+        {
+            TypeRef type = _types[input];
+            if (type.IsFloating)
+            {
+                reverse.Add(new Line($"{_adjointNames[input]} += {Code.Multiply(Code.Atom(seed), Code.Atom(buffers[input])).Text};"));
+            }
+            else
+            {
+                reverse.Add(new Line($"global::AutoDiff.CompilerServices.GradientBuffer.AddScaled({buffers[input]}, {seed}, {_adjointNames[input]});"));
+                reverse.Add(new Line($"global::System.Buffers.ArrayPool<{_names.Element(type)}>.Shared.Return({buffers[input]}Buffer);"));
+            }
+        }
+
         return new StmtDiff(forward, reverse);
     }
 

@@ -21,4 +21,24 @@ public static class GradientBuffer
                 gradientName);
         }
     }
+
+    /// <summary>Adds <paramref name="scale"/> × <paramref name="source"/> to <paramref name="destination"/> (vectorised).</summary>
+    /// <param name="source">Preaccumulated gradient contributions.</param>
+    /// <param name="scale">The adjoint they are scaled by.</param>
+    /// <param name="destination">The adjoint they are added to; same length as <paramref name="source"/>.</param>
+    public static void AddScaled(ReadOnlySpan<double> source, double scale, Span<double> destination) =>
+        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(source, scale, destination, destination);
+
+    /// <inheritdoc cref="AddScaled(ReadOnlySpan{double}, double, Span{double})"/>
+    public static void AddScaled(ReadOnlySpan<float> source, float scale, Span<float> destination) =>
+        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(source, scale, destination, destination);
+
+    /// <inheritdoc cref="AddScaled(ReadOnlySpan{double}, double, Span{double})"/>
+    public static void AddScaled(ReadOnlySpan<Dual> source, Dual scale, Span<Dual> destination)
+    {
+        for (int i = 0; i < source.Length; i++)
+        {
+            destination[i] += scale * source[i];
+        }
+    }
 }

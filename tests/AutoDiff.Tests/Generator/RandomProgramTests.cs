@@ -69,10 +69,27 @@ public sealed class RandomProgramTests
                 return s * a + {{e4}};
             """);
 
+    /// <summary>A reduction: the loop only accumulates (the shape the generator preaccumulates), read after the loop.</summary>
+    private static readonly Gen<string> Reduction = Gen.Select(
+        Expression(2, new[] { "x0", "x1", "x2" }),
+        Expression(2, new[] { "x0", "t", "x2" }),
+        Expression(1, new[] { "s", "x1" }),
+        Gen.Int[0, 5],
+        (e1, e2, e3, trips) => $$"""
+                double s = {{e1}};
+                for (int i = 0; i < {{trips}}; i++)
+                {
+                    double t = x1 * i + x0;
+                    s += {{e2}};
+                }
+
+                return {{e3}} * s;
+            """);
+
     [Fact]
     public void RandomPrograms_GradientsMatchFiniteDifferencesAndForwardMode()
     {
-        Body.Array[ProgramCount].Sample(bodies => CheckPrograms(bodies), iter: 1, threads: 1, seed: Seed);
+        Gen.Frequency((3, Body), (1, Reduction)).Array[ProgramCount].Sample(bodies => CheckPrograms(bodies), iter: 1, threads: 1, seed: Seed);
     }
 
     private static void CheckPrograms(string[] bodies)

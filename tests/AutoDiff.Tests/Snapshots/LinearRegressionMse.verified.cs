@@ -23,12 +23,19 @@ namespace Demo
 
             // Forward sweep: the original computation, saving what the reverse sweep needs.
             double sum = 0d;
-            int _iterations1 = 0;
+            double _g_b_1 = 0;
+            double _g_w_1 = 0;
             for (int i = 0; i < xs.Length; i++)
             {
-                _iterations1++;
                 error = w * xs[i] + b - ys[i];
                 sum += error * error;
+                // this iteration's contribution to the gradient of sum, preaccumulated
+                // line 15: sum += error * error;
+                d_error += 2 * error;
+                // line 14: double error = w * xs[i] + b - ys[i];
+                _g_w_1 += d_error * xs[i];
+                _g_b_1 += d_error;
+                d_error = 0;
             }
             double result = sum / (double)xs.Length;
 
@@ -36,17 +43,9 @@ namespace Demo
             double d_result = 1;
             // line 18: return sum / xs.Length;
             d_sum += d_result / (double)xs.Length;
-            // line 12: for (int i = 0; i < xs.Length; i++), backwards
-            for (int i = _iterations1 - 1; i >= 0; i--)
-            {
-                error = w * xs[i] + b - ys[i];
-                // line 15: sum += error * error;
-                d_error += d_sum * (2 * error);
-                // line 14: double error = w * xs[i] + b - ys[i];
-                dw += d_error * xs[i];
-                db += d_error;
-                d_error = 0;
-            }
+            // line 12: for (int i = 0; i < xs.Length; i++): ∂sum times the preaccumulated gradients
+            db += d_sum * _g_b_1;
+            dw += d_sum * _g_w_1;
             return result;
         }
     }

@@ -35,11 +35,15 @@ namespace Demo
                 prefix[i] = running * running;
             }
             double total = 0d;
-            int _iterations2 = 0;
+            double[] _g_prefix_1Buffer = global::System.Buffers.ArrayPool<double>.Shared.Rent(prefix.Length);
+            global::System.Span<double> _g_prefix_1 = new global::System.Span<double>(_g_prefix_1Buffer, 0, prefix.Length);
+            _g_prefix_1.Clear();
             for (int i_2 = 0; i_2 < prefix.Length; i_2++)
             {
-                _iterations2++;
                 total += prefix[i_2];
+                // this iteration's contribution to the gradient of total, preaccumulated
+                // line 22: total += prefix[i];
+                _g_prefix_1[i_2] += 1;
             }
             double result = total;
 
@@ -47,12 +51,9 @@ namespace Demo
             double d_result = 1;
             // line 25: return total;
             d_total += d_result;
-            // line 20: for (int i = 0; i < prefix.Length; i++), backwards
-            for (int i_2 = _iterations2 - 1; i_2 >= 0; i_2--)
-            {
-                // line 22: total += prefix[i];
-                d_prefix[i_2] += d_total;
-            }
+            // line 20: for (int i = 0; i < prefix.Length; i++): ∂total times the preaccumulated gradients
+            global::AutoDiff.CompilerServices.GradientBuffer.AddScaled(_g_prefix_1, d_total, d_prefix);
+            global::System.Buffers.ArrayPool<double>.Shared.Return(_g_prefix_1Buffer);
             // line 13: for (int i = 0; i < x.Length; i++), backwards
             for (int i = _iterations1 - 1; i >= 0; i--)
             {

@@ -25,13 +25,26 @@ namespace Demo
 
             // Forward sweep: the original computation, saving what the reverse sweep needs.
             double f = 0d;
-            int _iterations1 = 0;
+            double[] _g_x_1Buffer = global::System.Buffers.ArrayPool<double>.Shared.Rent(x.Length);
+            global::System.Span<double> _g_x_1 = new global::System.Span<double>(_g_x_1Buffer, 0, x.Length);
+            _g_x_1.Clear();
             for (int i = 0; i < x.Length - 1; i++)
             {
-                _iterations1++;
                 a = 1d - x[i];
                 b = x[i + 1] - x[i] * x[i];
                 f += a * a + 100d * b * b;
+                // this iteration's contribution to the gradient of f, preaccumulated
+                // line 16: f += a * a + 100 * b * b;
+                d_a += 2 * a;
+                d_b += b * 100d;
+                d_b += 100d * b;
+                // line 15: double b = x[i + 1] - x[i] * x[i];
+                _g_x_1[i + 1] += d_b;
+                _g_x_1[i] -= d_b * (2 * x[i]);
+                d_b = 0;
+                // line 14: double a = 1 - x[i];
+                _g_x_1[i] -= d_a;
+                d_a = 0;
             }
             double result = f;
 
@@ -39,23 +52,9 @@ namespace Demo
             double d_result = 1;
             // line 19: return f;
             d_f += d_result;
-            // line 12: for (int i = 0; i < x.Length - 1; i++), backwards
-            for (int i = _iterations1 - 1; i >= 0; i--)
-            {
-                a = 1d - x[i];
-                b = x[i + 1] - x[i] * x[i];
-                // line 16: f += a * a + 100 * b * b;
-                d_a += d_f * (2 * a);
-                d_b += d_f * b * 100d;
-                d_b += d_f * (100d * b);
-                // line 15: double b = x[i + 1] - x[i] * x[i];
-                dx[i + 1] += d_b;
-                dx[i] -= d_b * (2 * x[i]);
-                d_b = 0;
-                // line 14: double a = 1 - x[i];
-                dx[i] -= d_a;
-                d_a = 0;
-            }
+            // line 12: for (int i = 0; i < x.Length - 1; i++): ∂f times the preaccumulated gradients
+            global::AutoDiff.CompilerServices.GradientBuffer.AddScaled(_g_x_1, d_f, dx);
+            global::System.Buffers.ArrayPool<double>.Shared.Return(_g_x_1Buffer);
             return result;
         }
     }
