@@ -50,18 +50,24 @@ public readonly record struct Conv2DGeometry(
     }
 
     /// <summary>
-    /// Gets the scratch length the convolution kernels need: the im2col matrix <c>C·R·S × G·OH·OW</c>, an output
-    /// block <c>K × G·OH·OW</c> for a group of G images and a <c>K × C·R·S</c> weight-gradient block. Allocate it
-    /// once and pass it to every call.
+    /// Gets the scratch length the convolution kernels need: one slot per core, each holding the im2col matrix
+    /// <c>C·R·S × G·OH·OW</c> of a group of G images, an output block <c>K × G·OH·OW</c> and a
+    /// <c>K × (C·R·S + 1)</c> gradient block. Allocate it once and pass it to every call.
     /// </summary>
-    public int WorkspaceLength
-    {
-        get
-        {
-            int crs = InChannels * KernelHeight * KernelWidth;
-            return (crs + OutChannels) * ImagesPerGroup * OutHeight * OutWidth + crs * OutChannels;
-        }
-    }
+    public int WorkspaceLength => SlotLength * Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>Gets the length of one thread's slot of the workspace.</summary>
+    internal int SlotLength => WeightBlockOffset + (InChannels * KernelHeight * KernelWidth + 1) * OutChannels;
+
+    /// <summary>Gets where the weight-gradient block starts inside a slot.</summary>
+    internal int WeightBlockOffset => (InChannels * KernelHeight * KernelWidth + OutChannels) * ImagesPerGroup * OutHeight * OutWidth;
+
+    /// <summary>
+    /// Gets whether the weight gradient is computed as dwᵀ (C·R·S × K). The GEMM's column tile is 16 or 32 wide and
+    /// its row tile 6 high, so the longer of K and C·R·S goes along the columns: a 3×3 filter on one channel
+    /// (C·R·S = 9) would otherwise fill a third of each tile.
+    /// </summary>
+    internal bool WeightGradientTransposed => InChannels * KernelHeight * KernelWidth < OutChannels;
 
     internal void Validate(string operation)
     {
@@ -123,7 +129,7 @@ public static class Convolution
     public static void Conv2DBackwardWeights(in Conv2DGeometry g, ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dw, Span<double> dbias, Span<double> workspace) =>
         BackwardWeights(g, x, dy, dw, dbias, workspace);
 
-    private static void Forward<T>(in Conv2DGeometry g, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> bias, Span<T> y, Span<T> workspace)
+    private static unsafe void Forward<T>(in Conv2DGeometry g, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> bias, Span<T> y, Span<T> workspace)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         const string Op = "Conv2D";
@@ -133,124 +139,154 @@ public static class Convolution
             ThrowHelper.RequireSameLength(Op, g.OutChannels, bias.Length, nameof(bias));
         }
 
-        int crs = g.InChannels * g.KernelHeight * g.KernelWidth, plane = g.OutHeight * g.OutWidth, group = g.ImagesPerGroup;
-        for (int n0 = 0; n0 < g.Batch; n0 += group)
+        fixed (T* px = x, pw = w, pb = bias, py = y, pws = workspace)
         {
-            int images = Math.Min(group, g.Batch - n0), cols = images * plane;
-            Span<T> col = workspace[..(crs * cols)];
-            Span<T> block = workspace.Slice(crs * cols, g.OutChannels * cols);
-            Im2Col(g, x, n0, images, col);
-            if (images == 1)
-            {
-                // One image: its output y[n0] is already the K × OH·OW matrix the GEMM produces, so write it there,
-                // starting from the bias (beta = 1) instead of adding it afterwards.
-                Span<T> yn = y.Slice(n0 * g.OutChannels * plane, g.OutChannels * plane);
-                for (int k = 0; k < g.OutChannels && !bias.IsEmpty; k++)
-                {
-                    yn.Slice(k * plane, plane).Fill(bias[k]);
-                }
-
-                Multiply(Transpose.None, Transpose.None, g.OutChannels, plane, crs, w, col, yn, bias.IsEmpty ? T.Zero : T.One);
-                continue;
-            }
-
-            // block[K, G·OH·OW] = w[K, CRS] · col[CRS, G·OH·OW], then scattered to NCHW with the bias.
-            Multiply(Transpose.None, Transpose.None, g.OutChannels, cols, crs, w, col, block, T.Zero);
-            for (int i = 0; i < images; i++)
-            {
-                for (int k = 0; k < g.OutChannels; k++)
-                {
-                    ReadOnlySpan<T> src = block.Slice(k * cols + i * plane, plane);
-                    Span<T> dst = y.Slice(((n0 + i) * g.OutChannels + k) * plane, plane);
-                    if (bias.IsEmpty)
-                    {
-                        src.CopyTo(dst);
-                    }
-                    else
-                    {
-                        TensorPrimitives.Add(src, bias[k], dst);
-                    }
-                }
-            }
+            ConvJob<T>.Run(ConvKind.Forward, g, input: px, weights: pw, bias: bias.IsEmpty ? null : pb, output: py, workspace: pws, workspaceLength: workspace.Length);
         }
     }
 
-    private static void BackwardInput<T>(in Conv2DGeometry g, ReadOnlySpan<T> w, ReadOnlySpan<T> dy, Span<T> dx, Span<T> workspace)
+    private static unsafe void BackwardInput<T>(in Conv2DGeometry g, ReadOnlySpan<T> w, ReadOnlySpan<T> dy, Span<T> dx, Span<T> workspace)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         const string Op = "Conv2DBackwardInput";
         Check(Op, g, dy.Length, g.OutputLength, "dy", w.Length, dx.Length, g.InputLength, workspace.Length);
-        int crs = g.InChannels * g.KernelHeight * g.KernelWidth, plane = g.OutHeight * g.OutWidth, group = g.ImagesPerGroup;
         dx[..g.InputLength].Clear();
-        for (int n0 = 0; n0 < g.Batch; n0 += group)
+        fixed (T* pw = w, pdy = dy, pdx = dx, pws = workspace)
         {
-            int images = Math.Min(group, g.Batch - n0), cols = images * plane;
-            Span<T> col = workspace[..(crs * cols)];
-            Span<T> block = workspace.Slice(crs * cols, g.OutChannels * cols);
-            ReadOnlySpan<T> dyBlock = OutputBlock(g, dy, n0, images, block);
-            // col[CRS, G·OH·OW] = wᵀ[CRS, K] · dy[K, G·OH·OW]
-            Multiply(Transpose.Transposed, Transpose.None, crs, cols, g.OutChannels, w, dyBlock, col, T.Zero);
-            Col2ImAdd(g, col, n0, images, dx);
+            ConvJob<T>.Run(ConvKind.BackwardInput, g, input: pdx, weights: pw, bias: null, output: pdy, workspace: pws, workspaceLength: workspace.Length);
         }
     }
 
-    private static void BackwardWeights<T>(in Conv2DGeometry g, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw, Span<T> dbias, Span<T> workspace)
+    private static unsafe void BackwardWeights<T>(in Conv2DGeometry g, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw, Span<T> dbias, Span<T> workspace)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         const string Op = "Conv2DBackwardWeights";
         Check(Op, g, x.Length, g.InputLength, "x", dw.Length, dy.Length, g.OutputLength, workspace.Length);
-        int crs = g.InChannels * g.KernelHeight * g.KernelWidth, plane = g.OutHeight * g.OutWidth, group = g.ImagesPerGroup;
-        // The GEMM's column tile is 16 or 32 wide and its row tile 6 high, so the longer of K and C·R·S goes along
-        // the columns: a 3×3 filter on one channel (C·R·S = 9) would otherwise fill a third of each tile.
-        bool transposed = crs < g.OutChannels;
-        Span<T> dwT = workspace.Slice(g.WorkspaceLength - crs * g.OutChannels, crs * g.OutChannels);
         if (!dbias.IsEmpty)
         {
             ThrowHelper.RequireSameLength(Op, g.OutChannels, dbias.Length, nameof(dbias));
+        }
+
+        int parts;
+        fixed (T* px = x, pdy = dy, pws = workspace)
+        {
+            parts = ConvJob<T>.Run(ConvKind.BackwardWeights, g, input: px, weights: null, bias: null, output: pdy, workspace: pws, workspaceLength: workspace.Length);
+        }
+
+        // Each part summed its images into the gradient block of its own workspace slot; add the slots up.
+        int crs = g.InChannels * g.KernelHeight * g.KernelWidth, k = g.OutChannels, slot = g.SlotLength;
+        bool transposed = g.WeightGradientTransposed;
+        dw[..g.WeightLength].Clear();
+        if (!dbias.IsEmpty)
+        {
             dbias.Clear();
         }
 
-        for (int n0 = 0; n0 < g.Batch; n0 += group)
+        for (int part = 0; part < parts; part++)
         {
-            int images = Math.Min(group, g.Batch - n0), cols = images * plane;
-            Span<T> col = workspace[..(crs * cols)];
-            Span<T> block = workspace.Slice(crs * cols, g.OutChannels * cols);
-            Im2Col(g, x, n0, images, col);
-            ReadOnlySpan<T> dyBlock = OutputBlock(g, dy, n0, images, block);
-            T beta = n0 == 0 ? T.Zero : T.One; // the first group overwrites, later ones accumulate
+            ReadOnlySpan<T> partial = workspace.Slice(part * slot + g.WeightBlockOffset, crs * k);
             if (transposed)
             {
-                // dwᵀ[CRS, K] (+)= col[CRS, G·OH·OW] · dyᵀ[G·OH·OW, K]
-                Multiply(Transpose.None, Transpose.Transposed, crs, g.OutChannels, cols, col, dyBlock, dwT, beta);
+                for (int j = 0; j < crs; j++)
+                {
+                    for (int kk = 0; kk < k; kk++)
+                    {
+                        dw[kk * crs + j] += partial[j * k + kk];
+                    }
+                }
             }
             else
             {
-                // dw[K, CRS] (+)= dy[K, G·OH·OW] · colᵀ[G·OH·OW, CRS]
-                Multiply(Transpose.None, Transpose.Transposed, g.OutChannels, crs, cols, dyBlock, col, dw, beta);
+                TensorPrimitives.Add(dw[..(crs * k)], partial, dw[..(crs * k)]);
             }
 
             if (!dbias.IsEmpty)
             {
-                for (int k = 0; k < g.OutChannels; k++)
-                {
-                    dbias[k] += TensorPrimitives.Sum<T>(dyBlock.Slice(k * cols, cols));
-                }
+                TensorPrimitives.Add(dbias, workspace.Slice(part * slot + g.WeightBlockOffset + crs * k, k), dbias);
             }
         }
+    }
 
-        if (g.Batch == 0)
+    /// <summary>Forward for images [n0, n0 + images): lower them, multiply by the filters, write NCHW with the bias.</summary>
+    internal static void ForwardGroup<T>(in Conv2DGeometry g, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> bias, Span<T> y, Span<T> slot, int n0, int images)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int crs = g.InChannels * g.KernelHeight * g.KernelWidth, plane = g.OutHeight * g.OutWidth, cols = images * plane;
+        Span<T> col = slot[..(crs * cols)];
+        Span<T> block = slot.Slice(crs * cols, g.OutChannels * cols);
+        Im2Col(g, x, n0, images, col);
+        if (images == 1)
         {
-            dw[..g.WeightLength].Clear();
+            // One image: its output y[n0] is already the K × OH·OW matrix the GEMM produces, so write it there,
+            // starting from the bias (beta = 1) instead of adding it afterwards.
+            Span<T> yn = y.Slice(n0 * g.OutChannels * plane, g.OutChannels * plane);
+            for (int k = 0; k < g.OutChannels && !bias.IsEmpty; k++)
+            {
+                yn.Slice(k * plane, plane).Fill(bias[k]);
+            }
+
+            Multiply(Transpose.None, Transpose.None, g.OutChannels, plane, crs, w, col, yn, bias.IsEmpty ? T.Zero : T.One);
+            return;
         }
-        else if (transposed)
+
+        // block[K, G·OH·OW] = w[K, CRS] · col[CRS, G·OH·OW], then scattered to NCHW with the bias.
+        Multiply(Transpose.None, Transpose.None, g.OutChannels, cols, crs, w, col, block, T.Zero);
+        for (int i = 0; i < images; i++)
         {
             for (int k = 0; k < g.OutChannels; k++)
             {
-                for (int j = 0; j < crs; j++)
+                ReadOnlySpan<T> src = block.Slice(k * cols + i * plane, plane);
+                Span<T> dst = y.Slice(((n0 + i) * g.OutChannels + k) * plane, plane);
+                if (bias.IsEmpty)
                 {
-                    dw[k * crs + j] = dwT[j * g.OutChannels + k];
+                    src.CopyTo(dst);
+                }
+                else
+                {
+                    TensorPrimitives.Add(src, bias[k], dst);
                 }
             }
+        }
+    }
+
+    /// <summary>Input gradient for images [n0, n0 + images): col = wᵀ · dy, then col2im adds it into dx (cleared by the caller).</summary>
+    internal static void BackwardInputGroup<T>(in Conv2DGeometry g, ReadOnlySpan<T> w, ReadOnlySpan<T> dy, Span<T> dx, Span<T> slot, int n0, int images)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int crs = g.InChannels * g.KernelHeight * g.KernelWidth, cols = images * g.OutHeight * g.OutWidth;
+        Span<T> col = slot[..(crs * cols)];
+        Span<T> block = slot.Slice(crs * cols, g.OutChannels * cols);
+        ReadOnlySpan<T> dyBlock = OutputBlock(g, dy, n0, images, block);
+        // col[CRS, G·OH·OW] = wᵀ[CRS, K] · dy[K, G·OH·OW]
+        Multiply(Transpose.Transposed, Transpose.None, crs, cols, g.OutChannels, w, dyBlock, col, T.Zero);
+        Col2ImAdd(g, col, n0, images, dx);
+    }
+
+    /// <summary>Adds the filter and bias gradients of images [n0, n0 + images) to the gradient block of <paramref name="slot"/>.</summary>
+    internal static void BackwardWeightsGroup<T>(in Conv2DGeometry g, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> slot, int n0, int images)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int crs = g.InChannels * g.KernelHeight * g.KernelWidth, cols = images * g.OutHeight * g.OutWidth;
+        Span<T> col = slot[..(crs * cols)];
+        Span<T> block = slot.Slice(crs * cols, g.OutChannels * cols);
+        Span<T> dwBlock = slot.Slice(g.WeightBlockOffset, crs * g.OutChannels);
+        Span<T> dbBlock = slot.Slice(g.WeightBlockOffset + crs * g.OutChannels, g.OutChannels);
+        Im2Col(g, x, n0, images, col);
+        ReadOnlySpan<T> dyBlock = OutputBlock(g, dy, n0, images, block);
+        if (g.WeightGradientTransposed)
+        {
+            // dwᵀ[CRS, K] += col[CRS, G·OH·OW] · dyᵀ[G·OH·OW, K]
+            Multiply(Transpose.None, Transpose.Transposed, crs, g.OutChannels, cols, col, dyBlock, dwBlock, T.One);
+        }
+        else
+        {
+            // dw[K, CRS] += dy[K, G·OH·OW] · colᵀ[G·OH·OW, CRS]
+            Multiply(Transpose.None, Transpose.Transposed, g.OutChannels, crs, cols, dyBlock, col, dwBlock, T.One);
+        }
+
+        for (int k = 0; k < g.OutChannels; k++)
+        {
+            dbBlock[k] += TensorPrimitives.Sum<T>(dyBlock.Slice(k * cols, cols));
         }
     }
 

@@ -29,13 +29,16 @@ internal static class WorkerPool
     private static Exception? s_failure;
     private static readonly ManualResetEventSlim s_done = new(false, SpinCount);
 
+    /// <summary>True on a thread while it runs a part of a job: kernels called from inside a part stay sequential.</summary>
+    [ThreadStatic] private static bool t_insideJob;
+
     /// <summary>The number of threads a job may use: the pool's workers plus the caller.</summary>
     public static int MaxParallelism => Math.Min(KernelSettings.MaxThreads, Environment.ProcessorCount);
 
     /// <summary>Runs parts 0 .. <paramref name="parts"/> - 1 of <paramref name="job"/> and returns when all are done.</summary>
     public static void Run(ParallelJob job, int parts)
     {
-        if (parts <= 1 || !Monitor.TryEnter(s_gate))
+        if (parts <= 1 || t_insideJob || !Monitor.TryEnter(s_gate))
         {
             for (int p = 0; p < parts; p++)
             {
@@ -60,10 +63,18 @@ internal static class WorkerPool
             }
 
             // The caller takes part 0 and any parts beyond the number of workers.
-            job.Execute(0, parts);
-            for (int p = helpers + 1; p < parts; p++)
+            t_insideJob = true;
+            try
             {
-                job.Execute(p, parts);
+                job.Execute(0, parts);
+                for (int p = helpers + 1; p < parts; p++)
+                {
+                    job.Execute(p, parts);
+                }
+            }
+            finally
+            {
+                t_insideJob = false;
             }
 
             if (helpers > 0)
@@ -113,6 +124,7 @@ internal static class WorkerPool
 
         private void Loop()
         {
+            t_insideJob = true;
             while (true)
             {
                 _start.Wait();

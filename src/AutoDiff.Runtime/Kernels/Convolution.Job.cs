@@ -1,0 +1,83 @@
+using System.Numerics;
+
+namespace AutoDiff.Kernels;
+
+internal enum ConvKind
+{
+    Forward,
+    BackwardInput,
+    BackwardWeights,
+}
+
+/// <summary>
+/// Splits a convolution kernel across cores by images: each part takes a contiguous range of image groups and its
+/// own slot of the workspace, and runs the lowering and single-threaded GEMMs for them. One synchronisation per
+/// call instead of one per GEMM, and no part repacks another's operands. Nested kernels (the GEMMs, im2col) see
+/// that they run inside a job and stay on their thread.
+/// </summary>
+internal sealed unsafe class ConvJob<T> : ParallelJob
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    [ThreadStatic] private static ConvJob<T>? t_forThisThread;
+
+    private ConvKind _kind;
+    private Conv2DGeometry _g;
+    private T* _input, _weights, _bias, _output, _workspace;
+    private int _groups;
+
+    /// <summary>
+    /// Runs <paramref name="kind"/> over all images. <paramref name="input"/> is x (or dx for the input gradient),
+    /// <paramref name="output"/> is y (or dy for both backward kernels).
+    /// </summary>
+    /// <returns>The number of parts, i.e. of workspace slots whose weight-gradient blocks hold partial sums.</returns>
+    public static int Run(ConvKind kind, in Conv2DGeometry g, T* input, T* weights, T* bias, T* output, T* workspace, int workspaceLength)
+    {
+        ConvJob<T> job = t_forThisThread ??= new ConvJob<T>();
+        job._kind = kind;
+        job._g = g;
+        job._input = input;
+        job._weights = weights;
+        job._bias = bias;
+        job._output = output;
+        job._workspace = workspace;
+        int group = g.ImagesPerGroup;
+        job._groups = (g.Batch + group - 1) / group;
+        int parts = Math.Max(1, Math.Min(Math.Min(WorkerPool.MaxParallelism, job._groups), workspaceLength / g.SlotLength));
+        WorkerPool.Run(job, parts);
+        return parts;
+    }
+
+    public override void Execute(int part, int parts)
+    {
+        Conv2DGeometry g = _g;
+        int group = g.ImagesPerGroup;
+        int first = (int)((long)_groups * part / parts), last = (int)((long)_groups * (part + 1) / parts);
+        var slot = new Span<T>(_workspace + (long)part * g.SlotLength, g.SlotLength);
+        int crs = g.InChannels * g.KernelHeight * g.KernelWidth;
+        if (_kind == ConvKind.BackwardWeights)
+        {
+            slot.Slice(g.WeightBlockOffset, (crs + 1) * g.OutChannels).Clear();
+        }
+
+        var input = new Span<T>(_input, g.InputLength);
+        var output = new Span<T>(_output, g.OutputLength);
+        var weights = new ReadOnlySpan<T>(_weights, _weights == null ? 0 : g.WeightLength);
+        var bias = new ReadOnlySpan<T>(_bias, _bias == null ? 0 : g.OutChannels);
+        for (int index = first; index < last; index++)
+        {
+            int n0 = index * group, images = Math.Min(group, g.Batch - n0);
+            switch (_kind)
+            {
+                case ConvKind.Forward:
+                    Convolution.ForwardGroup<T>(g, input, weights, bias, output, slot, n0, images);
+                    break;
+                case ConvKind.BackwardInput:
+                    Convolution.BackwardInputGroup<T>(g, weights, output, input, slot, n0, images);
+                    break;
+                default:
+                    Convolution.BackwardWeightsGroup<T>(g, input, output, slot, n0, images);
+                    break;
+            }
+        }
+    }
+}
