@@ -28,9 +28,6 @@ public static partial class CallFunctions
 
     [Differentiable]
     public static float CallsFloat(float x, float y) => Helpers.SmoothStepF(x) * y + Helpers.SmoothStepF(x * y);
-
-    [Differentiable]
-    internal static double CallsNoDerivativeHelper(double x, double y) => Helpers.Scaled(x, y * 2) + y;
 }
 
 /// <summary>Another partial type holding the callees.</summary>
