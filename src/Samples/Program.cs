@@ -1,1 +1,3 @@
-Console.WriteLine("AutoDiff samples");
+using AutoDiff.Samples.Cli;
+
+return SampleProgram.Run(args);
