@@ -81,11 +81,22 @@ public sealed record GmmInstance(int D, int K, int N, double[] Alphas, double[] 
     /// <summary>The objective, by the [Differentiable] method run as plain code.</summary>
     public double Objective() => Gmm.Objective(D, K, N, Alphas, Means, Icf, X, Gamma, M);
 
+    /// <summary>The objective in its row-by-row form, run as plain code.</summary>
+    public double ObjectiveByRows() => Gmm.ObjectiveByRows(D, K, N, Alphas, Means, Icf, X, Gamma, M);
+
     /// <summary>The generated gradient, concatenated as ADBench orders it: [alphas, means, icf].</summary>
     public double GeneratedGradient(double[] gradient)
     {
         Span<double> g = gradient;
         return Gmm.ObjectiveGradient(D, K, N, Alphas, Means, Icf, X, Gamma, M,
+            g.Slice(0, K), g.Slice(K, K * D), g.Slice(K + K * D, K * IcfSize));
+    }
+
+    /// <summary>The generated gradient of the row-by-row form, <see cref="Gmm.ObjectiveByRows"/>, ordered as ADBench orders it.</summary>
+    public double GeneratedByRowsGradient(double[] gradient)
+    {
+        Span<double> g = gradient;
+        return Gmm.ObjectiveByRowsGradient(D, K, N, Alphas, Means, Icf, X, Gamma, M,
             g.Slice(0, K), g.Slice(K, K * D), g.Slice(K + K * D, K * IcfSize));
     }
 
