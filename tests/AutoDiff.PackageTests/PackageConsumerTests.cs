@@ -1,0 +1,230 @@
+using System.Globalization;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace AutoDiff.PackageTests;
+
+/// <summary>
+/// Uses the AutoDiff package the way a user does: a new console project outside the repository, with its own
+/// nuget.config (the temporary feed plus nuget.org) and empty Directory.Build.props/Directory.Packages.props so
+/// nothing from the repository leaks in, references the package by id and version only.
+/// </summary>
+public sealed class PackageConsumerTests(PackageFixture package, ITestOutputHelper log) : IClassFixture<PackageFixture>
+{
+    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(1);
+
+    private const double X = 1.3;
+    private const double Y = -0.7;
+
+    private const string ProgramSource = """
+        using System.Globalization;
+        using AutoDiff;
+
+        namespace Consumer;
+
+        /// <summary>Functions whose gradients the AutoDiff generator writes at compile time.</summary>
+        public static partial class Functions
+        {
+            /// <summary>f(x, y) = x²·y + sin(x·y) + eʸ / x.</summary>
+            /// <param name="x">First input.</param>
+            /// <param name="y">Second input.</param>
+            /// <returns>The value of f.</returns>
+            [Differentiable]
+            public static double F(double x, double y) => x * x * y + Math.Sin(x * y) + Math.Exp(y) / x;
+
+            /// <summary>Sum of squared differences Σ (wᵢ − dᵢ)².</summary>
+            /// <param name="w">Parameters.</param>
+            /// <param name="data">Targets.</param>
+            /// <returns>The loss.</returns>
+            [Differentiable]
+            public static double Loss(double[] w, [NoDerivative] double[] data)
+            {
+                double sum = 0;
+                for (int i = 0; i < w.Length; i++)
+                {
+                    double d = w[i] - data[i];
+                    sum += d * d;
+                }
+
+                return sum;
+            }
+        }
+
+        /// <summary>Entry point.</summary>
+        public static class Program
+        {
+            /// <summary>Prints values and gradients, one per line, invariant culture.</summary>
+            public static void Main()
+            {
+                double x = double.Parse(Environment.GetCommandLineArgs()[1], CultureInfo.InvariantCulture);
+                double y = double.Parse(Environment.GetCommandLineArgs()[2], CultureInfo.InvariantCulture);
+                double f = Functions.FGradient(x, y, out double dfdx, out double dfdy);
+                Console.WriteLine(FormattableString.Invariant($"f={f:R}"));
+                Console.WriteLine(FormattableString.Invariant($"dfdx={dfdx:R}"));
+                Console.WriteLine(FormattableString.Invariant($"dfdy={dfdy:R}"));
+
+                double[] w = [0.5, -1.25, 2.0];
+                double[] data = [1.0, 1.0, -3.0];
+                double[] g = new double[w.Length];
+                double loss = Functions.LossGradient(w, data, g);
+                Console.WriteLine(FormattableString.Invariant($"loss={loss:R}"));
+                Console.WriteLine("grad=" + string.Join(";", g.Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
+            }
+        }
+        """;
+
+    [Fact]
+    public void Package_contains_runtime_generator_docs_readme_and_compiler_check()
+    {
+        package.AssertPacked();
+        using var zip = System.IO.Compression.ZipFile.OpenRead(package.PackagePath);
+        var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
+        Assert.Contains("lib/net10.0/AutoDiff.Runtime.dll", entries);
+        Assert.Contains("lib/net10.0/AutoDiff.Runtime.xml", entries);
+        Assert.Contains("analyzers/dotnet/cs/AutoDiff.Generator.dll", entries);
+        Assert.Contains("buildTransitive/AutoDiff.targets", entries);
+        Assert.Contains("README.md", entries);
+        Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generator", StringComparison.Ordinal));
+
+        using var nuspec = new StreamReader(zip.GetEntry("AutoDiff.nuspec")!.Open());
+        var text = nuspec.ReadToEnd();
+        Assert.Contains("<id>AutoDiff</id>", text);
+        Assert.Contains("<license type=\"expression\">MIT</license>", text);
+        Assert.Contains("<readme>README.md</readme>", text);
+        Assert.DoesNotContain("AutoDiff.Generator", text); // the generator is inside, not a dependency
+        Assert.True(File.Exists(Path.ChangeExtension(package.PackagePath, ".snupkg")), "no symbol package");
+    }
+
+    [Fact]
+    public void Consumer_referencing_only_the_package_builds_with_warnings_as_errors_runs_and_gets_the_exact_gradient()
+    {
+        package.AssertPacked();
+        var project = CreateConsumer("consumer");
+
+        var build = Build(project, "-p:EmitCompilerGeneratedFiles=true");
+        Assert.True(build.ExitCode == 0, build.ToString());
+        Assert.Contains(" 0 Warning(s)", build.Output);
+
+        // Restored from the temporary feed, by id and version, into the private cache: not from the repository.
+        var assets = File.ReadAllText(Path.Combine(project, "obj", "project.assets.json"));
+        Assert.Contains($"\"{PackageFixture.PackageId}/{package.Version}\"", assets);
+        Assert.DoesNotContain(package.RepositoryRoot.TrimEnd('/', '\\').Replace("\\", "\\\\"), assets);
+        Assert.True(Directory.Exists(Path.Combine(package.NuGetPackages, "autodiff", package.Version)));
+
+        // The generated source is visible on disk with EmitCompilerGeneratedFiles (docs/package.md).
+        var generated = Directory.GetFiles(Path.Combine(project, "obj"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => f.Contains(Path.Combine("generated", "AutoDiff.Generator"), StringComparison.Ordinal))
+            .ToList();
+        Assert.Contains(generated, f => File.ReadAllText(f).Contains("FGradient", StringComparison.Ordinal));
+
+        var dll = Path.Combine(project, "bin", "Release", "net10.0", "Consumer.dll");
+        var run = DotNetCli.Run(project, RunTimeout, package.NuGetPackages,
+            dll, X.ToString("R", CultureInfo.InvariantCulture), Y.ToString("R", CultureInfo.InvariantCulture));
+        log.WriteLine(run.ToString());
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var values = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => l.Contains('='))
+            .ToDictionary(l => l[..l.IndexOf('=')], l => l[(l.IndexOf('=') + 1)..]);
+
+        // Closed forms: f = x²y + sin(xy) + eʸ/x.
+        double f = X * X * Y + Math.Sin(X * Y) + Math.Exp(Y) / X;
+        double dfdx = 2 * X * Y + Y * Math.Cos(X * Y) - Math.Exp(Y) / (X * X);
+        double dfdy = X * X + X * Math.Cos(X * Y) + Math.Exp(Y) / X;
+        AssertClose(f, Parse(values["f"]));
+        AssertClose(dfdx, Parse(values["dfdx"]));
+        AssertClose(dfdy, Parse(values["dfdy"]));
+
+        // Σ (wᵢ − dᵢ)², gradient 2(w − d).
+        double[] w = [0.5, -1.25, 2.0];
+        double[] d = [1.0, 1.0, -3.0];
+        AssertClose(w.Zip(d, (a, b) => (a - b) * (a - b)).Sum(), Parse(values["loss"]));
+        var grad = values["grad"].Split(';').Select(Parse).ToArray();
+        Assert.Equal(3, grad.Length);
+        for (int i = 0; i < 3; i++)
+        {
+            AssertClose(2 * (w[i] - d[i]), grad[i]);
+        }
+    }
+
+    [Theory]
+    [InlineData("CompilerApiVersion=roslyn4.7")] // the compiler's own version (Roslyn 4.7 = .NET 7.0.400 SDK)
+    [InlineData("NETCoreSdkVersion=7.0.400")] // the SDK running the build
+    public void Package_refuses_a_compiler_older_than_Roslyn_4_8_with_a_clear_error(string property)
+    {
+        package.AssertPacked();
+        var project = CreateConsumer("old-compiler-" + property[..property.IndexOf('=')]);
+
+        var build = Build(project, "-p:" + property);
+        Assert.True(build.ExitCode != 0, "the build should have failed:\n" + build);
+        Assert.Contains("error AD1000", build.Output);
+        Assert.Contains("AutoDiff requires the C# compiler from the .NET 8 SDK (8.0.100)", build.Output);
+        // It stops before the compiler runs, instead of failing later on methods that were never generated.
+        Assert.DoesNotContain("error CS", build.Output);
+    }
+
+    private static void AssertClose(double expected, double actual) =>
+        Assert.True(Math.Abs(expected - actual) <= 1e-12 * Math.Max(1, Math.Abs(expected)), $"expected {expected:R}, got {actual:R}");
+
+    private static double Parse(string s) => double.Parse(s, CultureInfo.InvariantCulture);
+
+    private CommandResult Build(string project, params string[] extra)
+    {
+        string[] args = ["build", project, "-c", "Release", "-nodeReuse:false", .. extra];
+        var result = DotNetCli.Run(project, BuildTimeout, package.NuGetPackages, args);
+        log.WriteLine(result.ToString());
+        return result;
+    }
+
+    private string CreateConsumer(string name)
+    {
+        var dir = Path.Combine(package.Root, name);
+        Assert.False(
+            Path.GetFullPath(dir).StartsWith(Path.GetFullPath(package.RepositoryRoot), StringComparison.Ordinal),
+            "the consumer must live outside the repository");
+        Directory.CreateDirectory(dir);
+
+        // Stop MSBuild's upward search for the repository's (or anyone's) build and package settings.
+        File.WriteAllText(Path.Combine(dir, "Directory.Build.props"), "<Project />\n");
+        File.WriteAllText(Path.Combine(dir, "Directory.Build.targets"), "<Project />\n");
+        File.WriteAllText(Path.Combine(dir, "Directory.Packages.props"), "<Project />\n");
+        File.WriteAllText(Path.Combine(dir, "global.json"), """{ "sdk": { "version": "10.0.100", "rollForward": "latestMajor" } }""" + "\n");
+        File.WriteAllText(Path.Combine(dir, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="autodiff-test-feed" value="{package.Feed}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" protocolVersion="3" />
+              </packageSources>
+              <packageSourceMapping>
+                <packageSource key="autodiff-test-feed">
+                  <package pattern="{PackageFixture.PackageId}" />
+                </packageSource>
+                <packageSource key="nuget.org">
+                  <package pattern="*" />
+                </packageSource>
+              </packageSourceMapping>
+            </configuration>
+            """);
+        File.WriteAllText(Path.Combine(dir, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <Nullable>enable</Nullable>
+                <GenerateDocumentationFile>true</GenerateDocumentationFile>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                <MSBuildTreatWarningsAsErrors>true</MSBuildTreatWarningsAsErrors>
+                <NuGetAudit>false</NuGetAudit>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="{PackageFixture.PackageId}" Version="[{package.Version}]" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(dir, "Program.cs"), ProgramSource);
+        return dir;
+    }
+}
