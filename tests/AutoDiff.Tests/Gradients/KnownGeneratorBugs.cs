@@ -12,6 +12,14 @@ namespace AutoDiff.Tests.Gradients;
 public static partial class KnownGeneratorBugs
 {
     /// <summary>y reaches Helpers.Scaled's [NoDerivative] parameter: its derivative is dropped without a diagnostic.</summary>
+    /// <summary>The generated gradient declares Half as a non-const, unused local: warning CS0219.</summary>
+    [Differentiable]
+    public static double ConstLocal(double x, double y)
+    {
+        const double Half = 0.5;
+        return Math.Sin(x * y) * Half;
+    }
+
     [Differentiable]
     internal static double CallsNoDerivativeHelper(double x, double y) => Helpers.Scaled(x, y * 2) + y;
 
@@ -30,6 +38,19 @@ public static partial class KnownGeneratorBugs
 
 public sealed class KnownGeneratorBugTests
 {
+    [Fact]
+    public void Gradient_OfFunctionWithConstLocal_MatchesFiniteDifferences()
+    {
+        var s = new Sampler(902);
+        for (int k = 0; k < 6; k++)
+        {
+            double[] p = s.Point((-2, 2), (-2, 2));
+            double value = KnownGeneratorBugs.ConstLocalGradient(p[0], p[1], out double dx, out double dy);
+            Assert.Equal(KnownGeneratorBugs.ConstLocal(p[0], p[1]), value);
+            FiniteDifference.AssertGradient(q => KnownGeneratorBugs.ConstLocal(q[0], q[1]), p, new[] { dx, dy });
+        }
+    }
+
     [Fact]
     public void Gradient_ThroughArgumentPassedToNoDerivativeParameter_IsTheTrueDerivative()
     {
