@@ -102,6 +102,11 @@ public sealed class ParsedArguments
     public string GetString(string name, string defaultValue) =>
         _values.TryGetValue(name, out string? value) && value is not null ? value : defaultValue;
 
+    /// <summary>Gets a string option, or <see langword="null"/> when it is absent.</summary>
+    /// <param name="name">The option name without dashes.</param>
+    /// <returns>The value or <see langword="null"/>.</returns>
+    public string? GetStringOrNull(string name) => _values.TryGetValue(name, out string? value) ? value : null;
+
     /// <summary>Gets whether a flag is present (<c>--flag</c>, or <c>--flag=false</c> to turn it off).</summary>
     /// <param name="name">The flag name without dashes.</param>
     /// <returns>Whether it is set.</returns>

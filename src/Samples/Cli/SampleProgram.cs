@@ -1,5 +1,7 @@
 using AutoDiff.Samples.AdamMlp;
+using AutoDiff.Data;
 using AutoDiff.Samples.Common;
+using AutoDiff.Samples.Data;
 using AutoDiff.Samples.LinearRegression;
 using AutoDiff.Samples.OptimizerComparison;
 using AutoDiff.Samples.TwoLayer;
@@ -108,6 +110,26 @@ public static class SampleProgram
                     Seed = args.GetUInt64("seed", 42),
                 },
                 output)),
+        new(
+            "data",
+            "load Fashion-MNIST (installed full set, --data DIR, or the embedded subset) and print what was read",
+            [new("data", "DIR", $"folder with the four IDX files, plain or .gz (default {FashionMnist.DefaultDirectory}, else the embedded subset)")],
+            (args, output) => DatasetCommands.Describe(args.GetStringOrNull("data"), output)),
+        new(
+            "make-subset",
+            "(maintainers) rebuild the embedded Fashion-MNIST subset from the full set",
+            [
+                new("data", "DIR", $"the full set (default {FashionMnist.DefaultDirectory})"),
+                new("to", "DIR", "where to write (default src/Samples/Data/fashion-mnist-subset)"),
+                new("train-per-class", "N", "training images per class (default 200)"),
+                new("test-per-class", "N", "test images per class (default 50)"),
+            ],
+            (args, output) => DatasetCommands.MakeSubset(
+                args.GetString("data", FashionMnist.DefaultDirectory),
+                args.GetString("to", Path.Combine("src", "Samples", "Data", DatasetCommands.SubsetFolder)),
+                args.GetInt("train-per-class", 200, 1),
+                args.GetInt("test-per-class", 50, 1),
+                output)),
     ];
 
     /// <summary>Runs the command line on the process console.</summary>
@@ -118,7 +140,7 @@ public static class SampleProgram
     /// <summary>Runs the command line.</summary>
     /// <param name="args">The arguments.</param>
     /// <param name="console">Where to print.</param>
-    /// <returns>The exit code: 0 on success, 2 on a usage error.</returns>
+    /// <returns>The exit code: 0 on success, 1 when data cannot be read, 2 on a usage error.</returns>
     public static int Run(IReadOnlyList<string> args, IAnsiConsole console)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -153,6 +175,11 @@ public static class SampleProgram
             string? directory = parsed.GetFlag("no-plots") ? null : parsed.GetString("out", "out");
             command.Run(parsed, new SampleOutput(console, directory, progress));
             return 0;
+        }
+        catch (Exception e) when (e is IdxFormatException or FileNotFoundException or DirectoryNotFoundException)
+        {
+            console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            return 1;
         }
         catch (UsageException e)
         {
