@@ -82,6 +82,54 @@ public static class Gemm
         MultiplyCore(transA, transB, m, n, k, alpha, a, transA == Transpose.None ? k : m, b,
             transB == Transpose.None ? n : k, beta, c, n);
 
+    /// <summary>
+    /// Effectively computes <c>c ← alpha · op(a) · op(b) + beta · c</c> for rank-2 tensors, checking that the shapes
+    /// agree: op(a) is m × k, op(b) is k × n and c is m × n.
+    /// </summary>
+    /// <param name="a">The left matrix.</param>
+    /// <param name="b">The right matrix.</param>
+    /// <param name="c">The result, overwritten when <paramref name="beta"/> is 0.</param>
+    /// <param name="transA">Whether to use aᵀ.</param>
+    /// <param name="transB">Whether to use bᵀ.</param>
+    /// <param name="alpha">Scale of the product.</param>
+    /// <param name="beta">Scale of the existing c.</param>
+    /// <exception cref="ArgumentException">A tensor is not rank 2 or the shapes do not agree; the message names both shapes.</exception>
+    public static void Multiply(Tensor a, Tensor b, Tensor c, Transpose transA = Transpose.None, Transpose transB = Transpose.None, float alpha = 1f, float beta = 0f)
+    {
+        var (m, n, k) = CheckShapes(a.Shape, b.Shape, c.Shape, transA, transB);
+        MultiplyCore(transA, transB, m, n, k, alpha, a.ReadOnlySpan, a.Shape[1], b.ReadOnlySpan, b.Shape[1], beta, c.Span, n);
+    }
+
+    /// <inheritdoc cref="Multiply(Tensor, Tensor, Tensor, Transpose, Transpose, float, float)"/>
+    public static void Multiply(TensorD a, TensorD b, TensorD c, Transpose transA = Transpose.None, Transpose transB = Transpose.None, double alpha = 1d, double beta = 0d)
+    {
+        var (m, n, k) = CheckShapes(a.Shape, b.Shape, c.Shape, transA, transB);
+        MultiplyCore(transA, transB, m, n, k, alpha, a.ReadOnlySpan, a.Shape[1], b.ReadOnlySpan, b.Shape[1], beta, c.Span, n);
+    }
+
+    private static (int M, int N, int K) CheckShapes(Shape a, Shape b, Shape c, Transpose transA, Transpose transB)
+    {
+        const string Op = "MatMul";
+        if (a.Rank != 2 || b.Rank != 2)
+        {
+            ThrowHelper.ShapeMismatch(Op, a, b, "both operands must be rank-2 matrices");
+        }
+
+        int m = transA == Transpose.None ? a[0] : a[1], k = transA == Transpose.None ? a[1] : a[0];
+        int kb = transB == Transpose.None ? b[0] : b[1], n = transB == Transpose.None ? b[1] : b[0];
+        if (k != kb)
+        {
+            ThrowHelper.ShapeMismatch(Op, a, b, $"the inner dimensions differ ({k} vs {kb}) with transA={transA}, transB={transB}");
+        }
+
+        if (c.Rank != 2 || c[0] != m || c[1] != n)
+        {
+            ThrowHelper.ShapeMismatch(Op, c, new Shape(m, n), "the output must have the product's shape");
+        }
+
+        return (m, n, k);
+    }
+
     private static unsafe void MultiplyCore<T>(Transpose transA, Transpose transB, int m, int n, int k,
         T alpha, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc)
         where T : unmanaged, IFloatingPointIeee754<T>

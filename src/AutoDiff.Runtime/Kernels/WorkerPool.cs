@@ -62,7 +62,8 @@ internal static class WorkerPool
                 workers[w].Start(w + 1);
             }
 
-            // The caller takes part 0 and any parts beyond the number of workers.
+            // The caller takes part 0 and any parts beyond the number of workers. Even if its part throws, it waits
+            // for the workers before releasing the pool, so the next job never starts under a running one.
             t_insideJob = true;
             try
             {
@@ -75,11 +76,10 @@ internal static class WorkerPool
             finally
             {
                 t_insideJob = false;
-            }
-
-            if (helpers > 0)
-            {
-                s_done.Wait();
+                if (helpers > 0)
+                {
+                    s_done.Wait();
+                }
             }
 
             s_job = null;

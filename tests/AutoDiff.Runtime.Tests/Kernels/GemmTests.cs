@@ -147,6 +147,23 @@ public class GemmTests
     }
 
     [Fact]
+    public void TensorOverload_MultipliesTransposedViews_AndNamesBothShapesOnMismatch()
+    {
+        TensorD a = TensorD.FromArray([1.0, 2, 3, 4, 5, 6], 3, 2);   // stored 3 × 2, used as aᵀ (2 × 3)
+        TensorD b = TensorD.FromArray([1.0, 0, 0, 1, 1, 1], 3, 2);
+        TensorD c = TensorD.Zeros(2, 2);
+        Gemm.Multiply(a, b, c, transA: Transpose.Transposed);
+        // aᵀ = [[1, 3, 5], [2, 4, 6]]; aᵀ·b = [[1 + 5, 3 + 5], [2 + 6, 4 + 6]]
+        Assert.Equal([6.0, 8, 8, 10], c.ToArray());
+
+        var e = Assert.Throws<ArgumentException>(() => Gemm.Multiply(Tensor.Zeros(2, 3), Tensor.Zeros(2, 3), Tensor.Zeros(2, 3)));
+        Assert.Contains("MatMul", e.Message);
+        Assert.Contains("[2, 3] and [2, 3]", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Gemm.Multiply(Tensor.Zeros(2, 3), Tensor.Zeros(3, 4), Tensor.Zeros(2, 5)));
+        Assert.Contains("[2, 5] and [2, 4]", e.Message);
+    }
+
+    [Fact]
     public void OutputOverlappingInput_Throws()
     {
         var buffer = new float[8];
