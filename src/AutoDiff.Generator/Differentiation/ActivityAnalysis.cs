@@ -44,6 +44,15 @@ internal sealed class ActivityAnalysis
 
     public bool IsActiveName(string name) => _active.Contains(name);
 
+    /// <summary>Marks a variable the transform introduced (a renamed copy of <paramref name="original"/>) as active like it.</summary>
+    public void AddAlias(string alias, string original)
+    {
+        if (_active.Contains(original))
+        {
+            _active.Add(alias);
+        }
+    }
+
     /// <summary>True when the expression's value is floating and depends on a differentiable input.</summary>
     public bool IsActive(Expr expr)
     {

@@ -34,6 +34,15 @@ internal sealed class ReverseModeBuilder
     private readonly List<LocalModel> _allLocals = new();
     private readonly Stack<Loop> _loops = new();
     private readonly HashSet<string> _fusedLocals = new();
+
+    /// <summary>Locals (and their adjoints) declared inside a fused loop's body rather than at the method start.</summary>
+    private readonly HashSet<string> _loopScoped = new();
+
+    /// <summary>Fused-body locals declared once at the top level of the body: written as <c>double a = …;</c> in place.</summary>
+    private readonly HashSet<string> _fusedInline = new();
+
+    /// <summary>A loop whose accumulator is returned as is right after it: its reverse can add straight into the adjoints.</summary>
+    private (Loop Loop, string Accumulator)? _returnedAccumulator;
     private readonly SortedSet<string> _tapes = new(System.StringComparer.Ordinal);
     private ActivityAnalysis _activity = null!;
     private string _resultName = "result";
@@ -98,6 +107,15 @@ internal sealed class ReverseModeBuilder
             _types[_resultName] = _method.ReturnType;
         }
         _activity = ActivityAnalysis.Run(body, _method.Parameters);
+
+        // "…loop accumulating s…; return s;": the loop's reverse needs ∂s = ∂result = 1, known before it runs.
+        int count = body.Statements.Count;
+        if (output is null && count >= 2 && body.Statements[count - 1] is Assign { Target: VarRef r, Value: VarRef s } && r.Name == _resultName &&
+            body.Statements[count - 2] is Loop last)
+        {
+            _returnedAccumulator = (last, s.Name);
+        }
+
         Analyze(body, new Context(0, false), enclosingLoop: null);
         ComputeReverseReads(body);
 
@@ -125,7 +143,7 @@ internal sealed class ReverseModeBuilder
 
         lines.Blank();
         lines.Comment("Forward sweep: the original computation, saving what the reverse sweep needs.");
-        lines.AddRange(diff.Forward);
+        lines.AddRange(Peephole.MergeAccumulations(diff.Forward));
         lines.Blank();
         bool keepOutput = output is not null && _reverseReads.Contains(output.Name);
         if (keepOutput)
@@ -155,7 +173,7 @@ internal sealed class ReverseModeBuilder
             lines.Line($"{_names.Of(_method.ReturnType)} {_adjointNames[_resultName]} = 1;");
         }
 
-        lines.AddRange(diff.Reverse);
+        lines.AddRange(Peephole.MergeAccumulations(diff.Reverse));
         if (_tapes.Count > 0)
         {
             lines.Blank();
@@ -468,7 +486,8 @@ internal sealed class ReverseModeBuilder
             }
         }
 
-        forward.Add(new Line(ForwardAssignment(assign, firstDefinition && root is not null && _inlineDeclared.Contains(root))));
+        bool declareHere = root is not null && (firstDefinition ? _inlineDeclared.Contains(root) : context.Fused && assign.IsDeclaration && _fusedInline.Contains(root));
+        forward.Add(new Line(ForwardAssignment(assign, declareHere)));
         if (assign.Value is NewArray && root is not null && _activity.IsActiveName(root))
         {
             forward.Add(new Line($"{_adjointNames[root]} = new {_names.Element(assign.Target.Type)}[{target}.Length];"));
@@ -489,7 +508,7 @@ internal sealed class ReverseModeBuilder
         }
         else if (!_activity.IsActive(assign.Value))
         {
-            if (!firstDefinition)
+            if (!firstDefinition && !declareHere)
             {
                 adjointCode.Add(new Line($"{adjoint.Text} = 0;"));
             }
@@ -505,7 +524,7 @@ internal sealed class ReverseModeBuilder
         else
         {
             Propagate(assign.Value, new Adjoint(adjoint, false), adjointCode);
-            if (!firstDefinition)
+            if (!firstDefinition && !declareHere)
             {
                 adjointCode.Add(new Line($"{adjoint.Text} = 0;"));
             }
@@ -700,7 +719,7 @@ internal sealed class ReverseModeBuilder
             }
         }
 
-        if (accumulator is null)
+        if (accumulator is null || (loop.Condition is not null && IrWalker.Mentions(loop.Condition, accumulator)))
         {
             return null;
         }
@@ -730,19 +749,63 @@ internal sealed class ReverseModeBuilder
             }
         }
 
+        // The loop accumulates into a local of its own: a variable that is live across a call after the loop would
+        // be kept in memory for the whole loop by the JIT's register allocator (a store and a load per iteration).
+        string running = _namer.Fresh("_" + accumulator + "Running");
+        _types[running] = _types[accumulator];
+        _activity.AddAlias(running, accumulator);
+        Block body0 = IrRewriter.Rename(loop.Body, accumulator, running);
+
         // Differentiate the body with ∂accumulator = 1 and the inputs' adjoints redirected into buffers.
         var saved = new Dictionary<string, string>(_adjointNames);
         var buffers = new Dictionary<string, string>();
-        _adjointNames[accumulator] = "1";
-        foreach (string input in inputs)
+        _adjointNames[running] = "1";
+        bool direct = _returnedAccumulator is { } returned && ReferenceEquals(returned.Loop, loop) && returned.Accumulator == accumulator;
+        if (!direct)
         {
-            buffers[input] = _namer.Numbered("_g_" + input + "_");
-            _adjointNames[input] = buffers[input];
+            foreach (string input in inputs)
+            {
+                buffers[input] = _namer.Numbered("_g_" + input + "_");
+                _adjointNames[input] = buffers[input];
+            }
         }
 
         _fusedLocals.UnionWith(declaredInBody);
-        StmtDiff body = DiffBlock(loop.Body, new Context(context.Depth + 1, InLoop: false, Fused: true));
+        foreach (Stmt statement in loop.Body.Statements)
+        {
+            if (statement is Assign { IsDeclaration: true, Target: VarRef local } && _assignmentCounts.TryGetValue(local.Name, out int count) && count == 1)
+            {
+                _fusedInline.Add(local.Name);
+            }
+        }
+
+        int hoistedBefore = _hoisted.Count;
+        StmtDiff body = DiffBlock(body0, new Context(context.Depth + 1, InLoop: false, Fused: true));
         _fusedLocals.Clear();
+
+        // Everything the body declares lives in the body: per-iteration values, never live across a call.
+        var scoped = new List<Node>();
+        foreach (LocalModel local in _allLocals.Where(l => declaredInBody.Contains(l.Name)))
+        {
+            _loopScoped.Add(local.Name);
+            if (!_fusedInline.Contains(local.Name))
+            {
+                scoped.Add(new Line($"{_names.Of(local.Type)} {Identifiers.Escape(local.Name)} = default;"));
+            }
+
+            if (saved.TryGetValue(local.Name, out string? adjoint) && _activity.IsActiveName(local.Name))
+            {
+                _loopScoped.Add(adjoint);
+                scoped.Add(new Line($"{_names.Of(local.Type)} {adjoint} = 0;"));
+            }
+        }
+
+        for (int h = hoistedBefore; h < _hoisted.Count; h++)
+        {
+            scoped.Add(new Line($"{_hoisted[h].Type} {_hoisted[h].Name} = {_hoisted[h].Initializer};"));
+        }
+
+        _hoisted.RemoveRange(hoistedBefore, _hoisted.Count - hoistedBefore);
         _adjointNames.Clear();
         foreach (KeyValuePair<string, string> pair in saved)
         {
@@ -758,7 +821,7 @@ internal sealed class ReverseModeBuilder
             forward.Add(new Line($"{_names.Of(_types[accumulator])} {savedAccumulator} = {Identifiers.Escape(accumulator)};"));
         }
 
-        foreach (string input in inputs)
+        foreach (string input in buffers.Keys)
         {
             TypeRef type = _types[input];
             string element = _names.Element(type);
@@ -768,31 +831,38 @@ internal sealed class ReverseModeBuilder
             }
             else
             {
-                string array = buffers[input] + "Buffer";
+                // A pooled array indexed directly: the JIT keeps an array reference in a register across calls.
                 string length = $"{Identifiers.Escape(input)}.Length";
-                forward.Add(new Line($"{element}[] {array} = global::System.Buffers.ArrayPool<{element}>.Shared.Rent({length});"));
-                forward.Add(new Line($"global::System.Span<{element}> {buffers[input]} = new global::System.Span<{element}>({array}, 0, {length});"));
-                forward.Add(new Line($"{buffers[input]}.Clear();"));
+                forward.Add(new Line($"{element}[] {buffers[input]} = global::System.Buffers.ArrayPool<{element}>.Shared.Rent({length});"));
+                forward.Add(new Line($"global::System.Array.Clear({buffers[input]}, 0, {length});"));
             }
         }
 
-        var loopBody = new List<Node>(body.Forward);
+        var loopBody = new List<Node>(scoped);
+        loopBody.AddRange(body.Forward);
         if (body.Reverse.Count > 0)
         {
-            loopBody.Add(new Comment($"this iteration's contribution to the gradient of {accumulator}, preaccumulated"));
+            loopBody.Add(new Comment(direct
+                ? $"this iteration's contribution to the gradient ({accumulator} is returned as is, so ∂{accumulator} = 1)"
+                : $"this iteration's contribution to the gradient of {accumulator}, preaccumulated"));
             loopBody.AddRange(body.Reverse);
         }
 
+        TypeRef accumulatorType = _types[accumulator];
+        forward.Add(new Line($"{_names.Of(accumulatorType)} {running} = {Identifiers.Escape(accumulator)};"));
         forward.Add(new BlockNode(CanonicalHeader(loop, canonical), loopBody));
+        forward.Add(new Line($"{Identifiers.Escape(accumulator)} = global::AutoDiff.CompilerServices.GradientBuffer.LoopResult({running});"));
 
-        reverse.Add(new Comment($"line {loop.Line}: {loop.Source}: ∂{accumulator} times the preaccumulated gradients"));
+        reverse.Add(new Comment(direct
+            ? $"line {loop.Line}: {loop.Source}: done in the forward sweep"
+            : $"line {loop.Line}: {loop.Source}: ∂{accumulator} times the preaccumulated gradients"));
         if (savedAccumulator is not null)
         {
             reverse.Add(new Line($"{Identifiers.Escape(accumulator)} = {savedAccumulator};"));
         }
 
         string seed = _adjointNames[accumulator];
-        foreach (string input in inputs)
+        foreach (string input in buffers.Keys)
         {
             TypeRef type = _types[input];
             if (type.IsFloating)
@@ -801,8 +871,9 @@ internal sealed class ReverseModeBuilder
             }
             else
             {
-                reverse.Add(new Line($"global::AutoDiff.CompilerServices.GradientBuffer.AddScaled({buffers[input]}, {seed}, {_adjointNames[input]});"));
-                reverse.Add(new Line($"global::System.Buffers.ArrayPool<{_names.Element(type)}>.Shared.Return({buffers[input]}Buffer);"));
+                string element = _names.Element(type);
+                reverse.Add(new Line($"global::AutoDiff.CompilerServices.GradientBuffer.AddScaled(new global::System.ReadOnlySpan<{element}>({buffers[input]}, 0, {Identifiers.Escape(input)}.Length), {seed}, {_adjointNames[input]});"));
+                reverse.Add(new Line($"global::System.Buffers.ArrayPool<{element}>.Shared.Return({buffers[input]});"));
             }
         }
 
@@ -1211,7 +1282,7 @@ internal sealed class ReverseModeBuilder
 
         foreach (string name in _activity.ActiveNames.OrderBy(n => n, System.StringComparer.Ordinal))
         {
-            if (_method.Parameters.Any(p => p.Name == name) || name == _resultName)
+            if (_method.Parameters.Any(p => p.Name == name) || name == _resultName || !_adjointNames.ContainsKey(name) || _loopScoped.Contains(name))
             {
                 continue;
             }
@@ -1223,7 +1294,7 @@ internal sealed class ReverseModeBuilder
         int position = 0;
         foreach (LocalModel local in _allLocals)
         {
-            if (!_inlineDeclared.Contains(local.Name) && !_canonicalIndices.Contains(local.Name))
+            if (!_inlineDeclared.Contains(local.Name) && !_canonicalIndices.Contains(local.Name) && !_loopScoped.Contains(local.Name))
             {
                 _hoisted.Insert(position++, (_names.Of(local.Type), Identifiers.Escape(local.Name), local.Type.Shape == TypeShape.Array ? "null!" : "default"));
             }

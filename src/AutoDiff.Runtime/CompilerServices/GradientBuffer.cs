@@ -41,4 +41,22 @@ public static class GradientBuffer
             destination[i] += scale * source[i];
         }
     }
+
+    /// <summary>
+    /// Returns <paramref name="value"/>. Generated code passes a loop's accumulator through this call when the loop
+    /// ends: the call separates the loop's copy of the accumulator from the variable that lives on, so the JIT keeps
+    /// the loop's copy in a register instead of storing it to memory on every iteration.
+    /// </summary>
+    /// <param name="value">The accumulated value.</param>
+    /// <returns><paramref name="value"/>, unchanged.</returns>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    public static double LoopResult(double value) => value;
+
+    /// <inheritdoc cref="LoopResult(double)"/>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    public static float LoopResult(float value) => value;
+
+    /// <inheritdoc cref="LoopResult(double)"/>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    public static Dual LoopResult(Dual value) => value;
 }

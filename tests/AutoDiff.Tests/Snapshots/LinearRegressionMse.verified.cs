@@ -17,26 +17,26 @@ namespace Demo
         {
             dw = 0;
             db = 0;
-            double d_error = 0;
             double d_sum = 0;
-            double error = default;
 
             // Forward sweep: the original computation, saving what the reverse sweep needs.
             double sum = 0d;
             double _g_b_1 = 0;
             double _g_w_1 = 0;
+            double _sumRunning = sum;
             for (int i = 0; i < xs.Length; i++)
             {
-                error = w * xs[i] + b - ys[i];
-                sum += error * error;
+                double d_error = 0;
+                double error = w * xs[i] + b - ys[i];
+                _sumRunning += error * error;
                 // this iteration's contribution to the gradient of sum, preaccumulated
                 // line 15: sum += error * error;
                 d_error += 2 * error;
                 // line 14: double error = w * xs[i] + b - ys[i];
                 _g_w_1 += d_error * xs[i];
                 _g_b_1 += d_error;
-                d_error = 0;
             }
+            sum = global::AutoDiff.CompilerServices.GradientBuffer.LoopResult(_sumRunning);
             double result = sum / (double)xs.Length;
 
             // Reverse sweep: propagate d(result)/d(result) = 1 back to the inputs.

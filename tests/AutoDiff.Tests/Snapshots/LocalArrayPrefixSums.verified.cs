@@ -35,25 +35,22 @@ namespace Demo
                 prefix[i] = running * running;
             }
             double total = 0d;
-            double[] _g_prefix_1Buffer = global::System.Buffers.ArrayPool<double>.Shared.Rent(prefix.Length);
-            global::System.Span<double> _g_prefix_1 = new global::System.Span<double>(_g_prefix_1Buffer, 0, prefix.Length);
-            _g_prefix_1.Clear();
+            double _totalRunning = total;
             for (int i_2 = 0; i_2 < prefix.Length; i_2++)
             {
-                total += prefix[i_2];
-                // this iteration's contribution to the gradient of total, preaccumulated
+                _totalRunning += prefix[i_2];
+                // this iteration's contribution to the gradient (total is returned as is, so ∂total = 1)
                 // line 22: total += prefix[i];
-                _g_prefix_1[i_2] += 1;
+                d_prefix[i_2] += 1;
             }
+            total = global::AutoDiff.CompilerServices.GradientBuffer.LoopResult(_totalRunning);
             double result = total;
 
             // Reverse sweep: propagate d(result)/d(result) = 1 back to the inputs.
             double d_result = 1;
             // line 25: return total;
             d_total += d_result;
-            // line 20: for (int i = 0; i < prefix.Length; i++): ∂total times the preaccumulated gradients
-            global::AutoDiff.CompilerServices.GradientBuffer.AddScaled(_g_prefix_1, d_total, d_prefix);
-            global::System.Buffers.ArrayPool<double>.Shared.Return(_g_prefix_1Buffer);
+            // line 20: for (int i = 0; i < prefix.Length; i++): done in the forward sweep
             // line 13: for (int i = 0; i < x.Length; i++), backwards
             for (int i = _iterations1 - 1; i >= 0; i--)
             {

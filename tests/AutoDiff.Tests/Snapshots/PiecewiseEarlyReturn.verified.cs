@@ -35,15 +35,13 @@ namespace Demo
             if (_cond1)
             {
                 // line 13: return -x * x;
-                dx -= d_result * x;
-                dx += d_result * -x;
+                dx -= d_result * x - (d_result * -x);
                 d_result = 0;
             }
             else
             {
                 // line 16: return Math.Sin(x) * x;
-                dx += d_result * x * global::System.Math.Cos(x);
-                dx += d_result * global::System.Math.Sin(x);
+                dx += d_result * x * global::System.Math.Cos(x) + d_result * global::System.Math.Sin(x);
                 d_result = 0;
             }
             return result;

@@ -17,44 +17,35 @@ namespace Demo
         {
             global::AutoDiff.CompilerServices.GradientBuffer.CheckLength(dx.Length, x.Length, "dx", "x");
             dx.Clear();
-            double d_a = 0;
-            double d_b = 0;
             double d_f = 0;
-            double a = default;
-            double b = default;
 
             // Forward sweep: the original computation, saving what the reverse sweep needs.
             double f = 0d;
-            double[] _g_x_1Buffer = global::System.Buffers.ArrayPool<double>.Shared.Rent(x.Length);
-            global::System.Span<double> _g_x_1 = new global::System.Span<double>(_g_x_1Buffer, 0, x.Length);
-            _g_x_1.Clear();
+            double _fRunning = f;
             for (int i = 0; i < x.Length - 1; i++)
             {
-                a = 1d - x[i];
-                b = x[i + 1] - x[i] * x[i];
-                f += a * a + 100d * b * b;
-                // this iteration's contribution to the gradient of f, preaccumulated
+                double d_a = 0;
+                double d_b = 0;
+                double a = 1d - x[i];
+                double b = x[i + 1] - x[i] * x[i];
+                _fRunning += a * a + 100d * b * b;
+                // this iteration's contribution to the gradient (f is returned as is, so ∂f = 1)
                 // line 16: f += a * a + 100 * b * b;
                 d_a += 2 * a;
-                d_b += b * 100d;
-                d_b += 100d * b;
+                d_b += 2 * b * 100d;
                 // line 15: double b = x[i + 1] - x[i] * x[i];
-                _g_x_1[i + 1] += d_b;
-                _g_x_1[i] -= d_b * (2 * x[i]);
-                d_b = 0;
+                dx[i + 1] += d_b;
                 // line 14: double a = 1 - x[i];
-                _g_x_1[i] -= d_a;
-                d_a = 0;
+                dx[i] -= d_b * (2 * x[i]) + d_a;
             }
+            f = global::AutoDiff.CompilerServices.GradientBuffer.LoopResult(_fRunning);
             double result = f;
 
             // Reverse sweep: propagate d(result)/d(result) = 1 back to the inputs.
             double d_result = 1;
             // line 19: return f;
             d_f += d_result;
-            // line 12: for (int i = 0; i < x.Length - 1; i++): ∂f times the preaccumulated gradients
-            global::AutoDiff.CompilerServices.GradientBuffer.AddScaled(_g_x_1, d_f, dx);
-            global::System.Buffers.ArrayPool<double>.Shared.Return(_g_x_1Buffer);
+            // line 12: for (int i = 0; i < x.Length - 1; i++): done in the forward sweep
             return result;
         }
     }
