@@ -83,7 +83,7 @@ public sealed class LabeledImages
         var values = new float[Pixels.Length];
         for (int i = 0; i < values.Length; i++)
         {
-            values[i] = Pixels[i] * (1f / 255f);
+            values[i] = Pixels[i] / 255f;
         }
 
         return values;
