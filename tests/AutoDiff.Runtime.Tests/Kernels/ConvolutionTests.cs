@@ -1,4 +1,5 @@
 using AutoDiff.Kernels;
+using CsCheck;
 using Xunit;
 
 namespace AutoDiff.Runtime.Tests.Kernels;
@@ -79,6 +80,32 @@ public class ConvolutionTests
         FiniteDifferences.Check(x, v => NaiveConv(g, v, wt, b), dy, dx, "dx");
         FiniteDifferences.Check(wt, v => NaiveConv(g, x, v, b), dy, dw, "dw");
         FiniteDifferences.Check(b, v => NaiveConv(g, x, wt, v), dy, db, "db");
+    }
+
+    [Fact]
+    public void Property_BackwardKernelsAreTheAdjointsOfTheForward_OnRandomGeometries()
+    {
+        // The dot-product test: convolution is linear in x and in w, so for any dy
+        // ⟨conv(x, w), dy⟩ = ⟨x, backwardInput(w, dy)⟩ = ⟨w, backwardWeights(x, dy)⟩.
+        Gen.Select(Gen.Int[1, 4], Gen.Int[1, 3], Gen.Int[3, 9], Gen.Int[1, 5], Gen.Int[1, 3], Gen.Int[1, 2], Gen.Int[0, 1], Gen.Int)
+            .Sample((n, c, size, k, r, stride, pad, seed) =>
+            {
+                var g = new Conv2DGeometry(n, c, size, size + 1, k, r, r, stride, pad);
+                var random = new Random(seed);
+                double[] x = Reference.Random<double>(random, g.InputLength), w = Reference.Random<double>(random, g.WeightLength);
+                double[] dy = Reference.Random<double>(random, g.OutputLength);
+                var workspace = new double[g.WorkspaceLength];
+                var y = new double[g.OutputLength];
+                var dx = new double[g.InputLength];
+                var dw = new double[g.WeightLength];
+                Convolution.Conv2D(g, x, w, [], y, workspace);
+                Convolution.Conv2DBackwardInput(g, w, dy, dx, workspace);
+                Convolution.Conv2DBackwardWeights(g, x, dy, dw, [], workspace);
+                double forward = FiniteDifferences.Dot(y, dy);
+                double tolerance = 1e-12 * (1 + Math.Abs(forward)) * g.OutputLength;
+                return Math.Abs(forward - FiniteDifferences.Dot(x, dx)) <= tolerance
+                    && Math.Abs(forward - FiniteDifferences.Dot(w, dw)) <= tolerance;
+            }, iter: 100);
     }
 
     [Fact]
