@@ -1,0 +1,258 @@
+using AutoDiff;
+
+namespace AutoDiff.Tests.Gradients;
+
+/// <summary>Loops that accumulate (the generator preaccumulates plain reductions): running values read inside the loop,
+/// conditional and plain-form updates, products, early exits, reductions into elements.</summary>
+public static partial class ReductionFunctions
+{
+    [Differentiable]
+    public static double RunningSumReadInLoop(double[] x)
+    {
+        double s = 0, q = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            s += x[i];
+            q += s * x[i];
+        }
+
+        return q + s;
+    }
+
+    [Differentiable]
+    public static double ReductionInCondition(double[] x)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length && s < 5; i++)
+        {
+            s += x[i] * x[i];
+        }
+
+        return s;
+    }
+
+    [Differentiable]
+    public static double ConditionalReduction(double[] x, double c)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            if (x[i] > 0)
+            {
+                s += x[i] * c;
+            }
+            else
+            {
+                s -= c * c;
+            }
+        }
+
+        return s * c;
+    }
+
+    [Differentiable]
+    public static double ReductionWithChangingFactor(double[] x, double c)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            s += x[i] * c;
+            c = c * 0.9 + x[i];
+        }
+
+        return s + c;
+    }
+
+    [Differentiable]
+    public static double PlainFormReductions(double[] x, double w)
+    {
+        double s = 0, t = 1;
+        for (int i = 0; i < x.Length; i++)
+        {
+            s = s + x[i] * w;
+            t = x[i] + t;
+        }
+
+        return s * t;
+    }
+
+    [Differentiable]
+    public static double ProductReduction(double[] x)
+    {
+        double p = 1;
+        for (int i = 0; i < x.Length; i++)
+        {
+            p *= x[i];
+        }
+
+        return p;
+    }
+
+    [Differentiable]
+    public static double ReductionWithEarlyReturn(double[] x, double limit)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            s += x[i] * x[i];
+            if (s > limit)
+            {
+                return s * limit;
+            }
+        }
+
+        return s;
+    }
+
+    [Differentiable]
+    public static double ReductionOfCalls(double[] x, double c)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            s += Square(x[i] * c) + Math.Exp(-c);
+        }
+
+        return s;
+    }
+
+    [Differentiable]
+    public static double Square(double v) => v * v;
+
+    [Differentiable]
+    public static double ReductionAndElementWrite(double[] x)
+    {
+        double[] y = new double[x.Length];
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            s += x[i];
+            y[i] = s * x[i];
+        }
+
+        double r = 0;
+        for (int i = 0; i < y.Length; i++)
+        {
+            r += y[i] * y[i];
+        }
+
+        return r;
+    }
+
+    [Differentiable]
+    public static double ReductionReadBeforeUpdate(double[] x)
+    {
+        double s = 0, q = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            q += s * x[i];
+            s += x[i];
+        }
+
+        return q;
+    }
+
+    [Differentiable]
+    public static double TwoReductionsSameVariableDifferentLoops(double[] x, double c)
+    {
+        double s = c;
+        for (int i = 0; i < x.Length; i++)
+        {
+            s += x[i] * c;
+        }
+
+        double m = s;
+        for (int i = 0; i < x.Length; i++)
+        {
+            s += x[i] * m;
+        }
+
+        return s;
+    }
+
+    [Differentiable]
+    public static double ReductionWithContinue(double[] x, double c)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            if (i % 2 == 1)
+            {
+                continue;
+            }
+
+            s += x[i] * c;
+        }
+
+        return s * s;
+    }
+
+    [Differentiable]
+    public static double ReductionUsingLoopLocalsAndParameterOverwrite(double[] x, double c)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double u = x[i] * c;
+            u = u * u;
+            s += u;
+            s -= x[i];
+        }
+
+        c = s * c;
+        return c;
+    }
+
+    [Differentiable]
+    public static double WhileReduction(double[] x)
+    {
+        double s = 0;
+        int i = 0;
+        while (i < x.Length)
+        {
+            s += Math.Sin(x[i]);
+            i += 1;
+        }
+
+        return s;
+    }
+
+    [Differentiable]
+    public static double ReductionDividedAndAssignedInIf(double[] x, double c)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            s += x[i];
+            if (i == 2)
+            {
+                s = s * c;
+            }
+        }
+
+        return s;
+    }
+
+    [Differentiable]
+    public static double ReductionIntoElement(double[] x, double c)
+    {
+        double[] acc = new double[2];
+        for (int i = 0; i < x.Length; i++)
+        {
+            acc[i % 2] += x[i] * c;
+        }
+
+        return acc[0] * acc[1];
+    }
+
+    [Differentiable]
+    public static double ReductionIntoParameterElement(double[] x, double c)
+    {
+        for (int i = 1; i < x.Length; i++)
+        {
+            x[0] += x[i] * c;
+        }
+
+        return x.Length == 0 ? c : x[0] * x[0];
+    }
+}

@@ -1,0 +1,80 @@
+using Xunit;
+using R = AutoDiff.Tests.Gradients.ReductionFunctions;
+
+namespace AutoDiff.Tests.Gradients;
+
+/// <summary>Reduction loops in every shape the preaccumulation must get right (or leave to the tape).</summary>
+public sealed class ReductionGradientTests
+{
+    [Fact]
+    public void Gradient_OfRunningSumReadInsideTheLoop_MatchesFiniteDifferences() =>
+        Check.Array(601, R.RunningSumReadInLoop, R.RunningSumReadInLoopGradient);
+
+    [Fact]
+    public void Gradient_OfRunningSumReadBeforeItsUpdate_MatchesFiniteDifferences() =>
+        Check.Array(602, R.ReductionReadBeforeUpdate, R.ReductionReadBeforeUpdateGradient);
+
+    [Fact]
+    public void Gradient_OfReductionTestedInTheLoopCondition_MatchesFiniteDifferences() =>
+        Check.Array(603, R.ReductionInCondition, R.ReductionInConditionGradient, lo: -2, hi: 2);
+
+    [Fact]
+    public void Gradient_OfConditionalReduction_MatchesFiniteDifferences() =>
+        Check.ArrayScalar(604, R.ConditionalReduction, R.ConditionalReductionGradient);
+
+    [Fact]
+    public void Gradient_OfReductionWhoseFactorChangesEachIteration_MatchesFiniteDifferences() =>
+        Check.ArrayScalar(605, R.ReductionWithChangingFactor, R.ReductionWithChangingFactorGradient);
+
+    [Fact]
+    public void Gradient_OfReductionsWrittenAsPlainAssignment_MatchesFiniteDifferences() =>
+        Check.ArrayScalar(606, R.PlainFormReductions, R.PlainFormReductionsGradient);
+
+    [Fact]
+    public void Gradient_OfProductReduction_MatchesFiniteDifferences() =>
+        Check.Array(607, R.ProductReduction, R.ProductReductionGradient);
+
+    [Fact]
+    public void Gradient_OfReductionWithEarlyReturn_MatchesFiniteDifferences() =>
+        Check.ArrayScalar(608, R.ReductionWithEarlyReturn, R.ReductionWithEarlyReturnGradient, clo: 0.5, chi: 6);
+
+    [Fact]
+    public void Gradient_OfReductionOfDifferentiableCalls_MatchesFiniteDifferences() =>
+        Check.ArrayScalar(609, R.ReductionOfCalls, R.ReductionOfCallsGradient);
+
+    [Fact]
+    public void Gradient_OfReductionAlsoWritingALocalArray_MatchesFiniteDifferences() =>
+        Check.Array(610, R.ReductionAndElementWrite, R.ReductionAndElementWriteGradient);
+
+    [Fact]
+    public void Gradient_OfTwoReductionLoopsIntoTheSameVariable_MatchesFiniteDifferences() =>
+        Check.ArrayScalar(611, R.TwoReductionsSameVariableDifferentLoops, R.TwoReductionsSameVariableDifferentLoopsGradient);
+
+    [Fact]
+    public void Gradient_OfReductionSkippingIterationsWithContinue_MatchesFiniteDifferences() =>
+        Check.ArrayScalar(612, R.ReductionWithContinue, R.ReductionWithContinueGradient);
+
+    [Fact]
+    public void Gradient_OfReductionOfLoopLocalsThenParameterOverwrite_MatchesFiniteDifferences() =>
+        Check.ArrayScalar(613, R.ReductionUsingLoopLocalsAndParameterOverwrite, R.ReductionUsingLoopLocalsAndParameterOverwriteGradient);
+
+    [Fact]
+    public void Gradient_OfWhileLoopReduction_MatchesFiniteDifferences() =>
+        Check.Array(614, R.WhileReduction, R.WhileReductionGradient);
+
+    [Fact]
+    public void Gradient_OfReductionRescaledInsideAnIf_MatchesFiniteDifferences() =>
+        Check.ArrayScalar(615, R.ReductionDividedAndAssignedInIf, R.ReductionDividedAndAssignedInIfGradient);
+
+    [Fact]
+    public void Gradient_OfReductionIntoLocalArrayElements_MatchesFiniteDifferences() =>
+        Check.ArrayScalar(616, R.ReductionIntoElement, R.ReductionIntoElementGradient);
+
+    [Fact]
+    public void Gradient_OfReductionIntoAnElementOfTheParameter_MatchesFiniteDifferences() =>
+        Check.ArrayScalar(617, R.ReductionIntoParameterElement, R.ReductionIntoParameterElementGradient);
+
+    [Fact]
+    public void Gradient_OfLongReduction_GrowsTheTapeAndStaysCorrect() =>
+        Check.ArrayScalar(618, R.ReductionWithChangingFactor, R.ReductionWithChangingFactorGradient, lengths: new[] { 300 }, lo: -0.1, hi: 0.1, clo: -0.5, chi: 0.5);
+}
