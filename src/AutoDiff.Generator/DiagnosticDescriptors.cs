@@ -92,6 +92,12 @@ internal static class DiagnosticDescriptors
         "'{0}' cannot be registered as a derivative: {1}",
         DiagnosticSeverity.Error);
 
+    /// <summary>AD0015: <c>A differentiable value is passed to parameter '{1}' of '{0}', which has no derivative</c>.</summary>
+    public static readonly DiagnosticDescriptor DerivativeDropped = Create(
+        "AD0015", "Differentiable argument passed to a parameter without derivative",
+        "A differentiable value is passed to parameter '{1}' of '{0}', but '{1}' is [NoDerivative] there, so its derivative would be lost; remove [NoDerivative] from '{1}' (or give the registered derivative an output for it), or pass a constant",
+        DiagnosticSeverity.Error);
+
     /// <summary>AD0099: <c>The AutoDiff generator failed on '{0}': {1}</c>.</summary>
     public static readonly DiagnosticDescriptor InternalError = Create(
         "AD0099", "Internal generator error",
@@ -102,7 +108,7 @@ internal static class DiagnosticDescriptors
     {
         TypeNotPartial, UnsupportedReturnType, UnsupportedParameter, TryNotSupported, GotoNotSupported,
         LambdaNotSupported, UnsafeNotSupported, AsyncOrIteratorNotSupported, UnknownDerivative, UnsupportedConstruct,
-        ParameterDoesNotAffectResult, GenericMethodNotSupported, NoBody, InvalidDerivativeRegistration, InternalError,
+        ParameterDoesNotAffectResult, GenericMethodNotSupported, NoBody, InvalidDerivativeRegistration, DerivativeDropped, InternalError,
     };
 
     public static DiagnosticDescriptor ById(string id)

@@ -373,6 +373,11 @@ public sealed partial class DifferentiableGenerator
                     {
                         foreach (IVariableDeclaratorOperation declarator in declaration.Declarators)
                         {
+                            if (declarator.Symbol.IsConst)
+                            {
+                                continue;
+                            }
+
                             string name = NameOf(declarator.Symbol);
                             IVariableInitializerOperation? initializer = declarator.GetVariableInitializer();
                             if (initializer is null)
@@ -960,11 +965,7 @@ public sealed partial class DifferentiableGenerator
                 bool sameType = SymbolEqualityComparer.Default.Equals(target.ContainingType, _method.ContainingType);
                 var callee = new CalleeRef(target.ContainingType!.ToDisplayString(TypeFormat), target.Name, target.IsStatic, sameType, parameters, Registrations.KeyOf(target), isDifferentiable);
                 var call = new DiffCall(resultType, callee, receiver, arguments.ToEquatableArray());
-                if (!isDifferentiable)
-                {
-                    _externalCalls.Add((call, target, invocation.Syntax.GetLocation()));
-                }
-
+                _externalCalls.Add((call, target, invocation.Syntax.GetLocation()));
                 return call;
             }
 
@@ -1023,8 +1024,17 @@ public sealed partial class DifferentiableGenerator
             {
                 if (activity.IsActive(call))
                 {
-                    // Whether a derivative is registered is known only with the registration table: decided later.
-                    _pendingCalls.Add(new PendingCall(call.Callee.Key, LocationInfo.From(location), Registrations.Display(target), Registrations.SuggestedSignature(target)));
+                    // Which derivative applies (registered, or the generated gradient) is known only with the
+                    // registration table: the diagnostics step decides, using which arguments are differentiable.
+                    _pendingCalls.Add(new PendingCall(
+                        call.Callee.Key,
+                        LocationInfo.From(location),
+                        Registrations.Display(target),
+                        Registrations.SuggestedSignature(target),
+                        call.Callee.IsDifferentiable,
+                        call.Callee.Parameters.Select(p => p.IsDifferentiable).ToEquatableArray(),
+                        call.Arguments.Select(a => activity.IsActive(a) || activity.IsActiveCollection(a)).ToEquatableArray(),
+                        target.Parameters.Select(p => p.Name).ToEquatableArray()));
                 }
             }
         }
@@ -1035,7 +1045,8 @@ public sealed partial class DifferentiableGenerator
         {
             foreach (ILocalSymbol local in locals)
             {
-                if (!_names.ContainsKey(local))
+                // A const local is folded into the expressions that read it; it needs no variable.
+                if (!local.IsConst && !_names.ContainsKey(local))
                 {
                     string name = Reserve(local, local.Name);
                     _locals.Add(new LocalModel(name, ToTypeRef(local.Type)));

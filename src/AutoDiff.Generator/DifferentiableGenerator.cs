@@ -106,9 +106,21 @@ public sealed partial class DifferentiableGenerator : IIncrementalGenerator
         var diagnostics = result.Diagnostics.ToList();
         foreach (PendingCall call in result.PendingCalls)
         {
-            if (table.Find(call.Key) is null)
+            DerivativeRegistration? registration = table.Find(call.Key);
+            if (registration is null && !call.CalleeIsDifferentiable)
             {
                 diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.UnknownDerivative.Id, call.Location, ImmutableArray.Create(call.Callee, call.SuggestedSignature).ToEquatableArray()));
+                continue;
+            }
+
+            // A differentiable value passed where the derivative in use has no gradient would be silently dropped.
+            EquatableArray<bool> gradients = registration?.HasGradient ?? call.CalleeGradients;
+            for (int i = 0; i < call.ActiveArguments.Count && i < gradients.Count; i++)
+            {
+                if (call.ActiveArguments[i] && !gradients[i])
+                {
+                    diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.DerivativeDropped.Id, call.Location, ImmutableArray.Create(call.Callee, call.ParameterNames[i]).ToEquatableArray()));
+                }
             }
         }
 

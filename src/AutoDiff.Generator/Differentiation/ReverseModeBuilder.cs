@@ -865,14 +865,17 @@ internal sealed class ReverseModeBuilder
         foreach (string input in buffers.Keys)
         {
             TypeRef type = _types[input];
+            string element = _names.Element(type);
+            bool narrow = type.Element != accumulatorType.Element;
             if (type.IsFloating)
             {
-                reverse.Add(new Line($"{_adjointNames[input]} += {Code.Multiply(Code.Atom(seed), Code.Atom(buffers[input])).Text};"));
+                Code contribution = Code.Multiply(Code.Atom(seed), Code.Atom(buffers[input]));
+                reverse.Add(new Line($"{_adjointNames[input]} += {(narrow ? Code.CastTo(element, contribution) : contribution).Text};"));
             }
             else
             {
-                string element = _names.Element(type);
-                reverse.Add(new Line($"global::AutoDiff.CompilerServices.GradientBuffer.AddScaled(new global::System.ReadOnlySpan<{element}>({buffers[input]}, 0, {Identifiers.Escape(input)}.Length), {seed}, {_adjointNames[input]});"));
+                string scale = narrow ? Code.CastTo(element, Code.Atom(seed)).Text : seed;
+                reverse.Add(new Line($"global::AutoDiff.CompilerServices.GradientBuffer.AddScaled(new global::System.ReadOnlySpan<{element}>({buffers[input]}, 0, {Identifiers.Escape(input)}.Length), {scale}, {_adjointNames[input]});"));
                 reverse.Add(new Line($"global::System.Buffers.ArrayPool<{element}>.Shared.Return({buffers[input]});"));
             }
         }

@@ -90,4 +90,16 @@ internal sealed record ParseResult(MethodModel? Model, EquatableArray<Diagnostic
 /// A call with a differentiable argument to a method that is not <c>[Differentiable]</c>: fine if a derivative is
 /// registered for it (<see cref="Key"/>), an AD0009 error at <see cref="Location"/> otherwise.
 /// </summary>
-internal sealed record PendingCall(string Key, LocationInfo? Location, string Callee, string SuggestedSignature);
+/// <param name="CalleeIsDifferentiable">The callee is <c>[Differentiable]</c> (its generated gradient is the fallback).</param>
+/// <param name="CalleeGradients">Which of its parameters its generated gradient differentiates.</param>
+/// <param name="ActiveArguments">Which arguments carry derivatives at this call.</param>
+/// <param name="ParameterNames">The callee's parameter names, for messages.</param>
+internal sealed record PendingCall(
+    string Key,
+    LocationInfo? Location,
+    string Callee,
+    string SuggestedSignature,
+    bool CalleeIsDifferentiable,
+    EquatableArray<bool> CalleeGradients,
+    EquatableArray<bool> ActiveArguments,
+    EquatableArray<string> ParameterNames);

@@ -131,6 +131,16 @@ public sealed class DiagnosticTests
             public static double SoftClipGradient(double x, double limit, out double dx) { dx = 0; return 0; }
         }
         """)]
+    [InlineData("AD0015", DiagnosticSeverity.Error, """
+        public static partial class C
+        {
+            [Differentiable]
+            public static double Scaled(double x, [NoDerivative] double scale) => x * scale * scale;
+
+            [Differentiable]
+            public static double Caller(double x, double y) => [|Scaled(x, y * 2)|] + y;
+        }
+        """)]
     public void Diagnostic_IsReportedWithSeverityAtTheMarkedCode(string id, DiagnosticSeverity severity, string marked)
     {
         string source = Usings + marked;

@@ -81,11 +81,12 @@ public sealed class RegistrationTests
             public static partial class Model
             {
                 [Differentiable]
-                public static double Loss(double x, double limit) => Lib.SoftClip(x, limit);
+                public static double Loss(double x, [NoDerivative] double limit) => Lib.SoftClip(x, limit);
             }
             """);
 
         Assert.Empty(GeneratorHarness.Errors(output));
+        Assert.DoesNotContain(result.Diagnostics, d => d.Id == "AD0015");
         Assert.Contains("SoftClipGradient(x, limit, out double", GeneratorHarness.GeneratedSource(result, "Loss"), StringComparison.Ordinal);
     }
 
