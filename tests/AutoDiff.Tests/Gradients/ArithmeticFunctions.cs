@@ -204,4 +204,16 @@ public static partial class ArithmeticFunctions
 
         return r;
     }
+
+    [Differentiable]
+    public static double MixedParameters(double x, float y, double[] a, ReadOnlySpan<float> b, Span<double> c)
+    {
+        double s = x * y;
+        for (int i = 0; i < a.Length; i++)
+        {
+            s += a[i] * b[i] * c[i];
+        }
+
+        return s;
+    }
 }

@@ -254,4 +254,26 @@ public sealed class ArithmeticGradientTests
             }
         }
     }
+
+    [Fact]
+    public void Gradient_OfDoubleFunctionWithFloatScalarAndFloatSpan_HasOneOutputPerParameterAndMatchesFiniteDifferences()
+    {
+        var s = new Sampler(901);
+        foreach (int n in new[] { 0, 1, 4 })
+        {
+            double x = s.Next(-2, 2);
+            float y = s.NextF(-2, 2);
+            double[] a = s.Array(n, -2, 2), c = s.Array(n, -2, 2);
+            float[] b = s.ArrayF(n, -2, 2);
+            double[] da = new double[n], dc = new double[n];
+            float[] db = new float[n];
+            double value = F.MixedParametersGradient(x, y, a, b, c, out double dx, out float dy, da, db, dc);
+            Assert.Equal(F.MixedParameters(x, y, a, b, c), value);
+            double[] point = Pack.Concat(new[] { x, (double)y }, a, b.Select(v => (double)v).ToArray(), c);
+            double[] analytic = Pack.Concat(new[] { dx, (double)dy }, da, db.Select(v => (double)v).ToArray(), dc);
+            FiniteDifference.AssertGradient(
+                p => F.MixedParameters(p[0], (float)p[1], p[2..(2 + n)], p[(2 + n)..(2 + 2 * n)].Select(v => (float)v).ToArray(), p[(2 + 2 * n)..]),
+                point, analytic, h: 1.0 / 128, tolerance: 1e-4);
+        }
+    }
 }

@@ -26,6 +26,10 @@ public static partial class CallFunctions
         return y;
     }
 
+    /// <summary>Only constants reach Scaled's [NoDerivative] parameter (a differentiable value there is error AD0015).</summary>
+    [Differentiable]
+    internal static double CallsNoDerivativeHelper(double x, double y) => Helpers.Scaled(x * y, 3) + y;
+
     [Differentiable]
     public static float CallsFloat(float x, float y) => Helpers.SmoothStepF(x) * y + Helpers.SmoothStepF(x * y);
 }

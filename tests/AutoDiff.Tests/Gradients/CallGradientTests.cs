@@ -76,6 +76,10 @@ public sealed class CallGradientTests
         }
     }
 
+    [Fact]
+    public void Gradient_ThroughCalleeWithConstantForItsNoDerivativeParameter_MatchesFiniteDifferences() =>
+        Check.Scalar2(406, C.CallsNoDerivativeHelper, C.CallsNoDerivativeHelperGradient);
+
     private static readonly double[] Weights = { 0.3, -0.7, 1.1 };
 
     [Fact]

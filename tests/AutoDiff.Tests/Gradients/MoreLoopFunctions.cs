@@ -119,10 +119,11 @@ public static partial class MoreLoopFunctions
     [Differentiable]
     public static double StaticFieldsAndConstants(double x, double y)
     {
+        const double Half = 0.5;
         double s = 0;
         for (int i = 0; i < Table.Length; i++)
         {
-            s = s * Decay + Table[i] * Math.Sin(x * i + y) * 0.5;
+            s = s * Decay + Table[i] * Math.Sin(x * i + y) * Half;
         }
 
         return s;
