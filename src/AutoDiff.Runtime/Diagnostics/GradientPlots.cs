@@ -53,7 +53,8 @@ public static class GradientPlots
         plot.XLabel("step");
         plot.YLabel("‖g‖ (log scale)");
         LogAxis(plot);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.Axes.Bottom.TickGenerator = new NumericAutomatic { IntegerTicksOnly = true };
+        plot.ShowLegend(Edge.Right);
         plot.SavePng(path, width, height);
     }
 
@@ -99,7 +100,8 @@ public static class GradientPlots
         plot.XLabel("layer (0 = input side)");
         plot.YLabel("‖g‖ (log scale)");
         LogAxis(plot);
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.Axes.Bottom.TickGenerator = new NumericAutomatic { IntegerTicksOnly = true };
+        plot.ShowLegend(Edge.Right);
         plot.SavePng(path, width, height);
     }
 

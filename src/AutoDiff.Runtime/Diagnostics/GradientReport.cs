@@ -14,7 +14,8 @@ public static class GradientReport
 {
     /// <summary>
     /// Builds a table of the latest record, one row per layer: gradient norm, the ratio of the layer's norm to the
-    /// last layer's, the RMS and max |g| over its tensors, the share of zero gradients, and the largest update ratio.
+    /// last layer's, the RMS and max |g| over its tensors, the share of zero gradients, and the largest update ratio
+    /// (of the weight tensors only, when <see cref="DiagnosticThresholds.UpdateRatioWeightsOnly"/> is set and the layer has any).
     /// </summary>
     /// <param name="monitor">The monitor.</param>
     /// <returns>The table (empty rows when nothing was recorded yet).</returns>
@@ -318,6 +319,13 @@ public static class GradientReport
             layers[l] = new LayerSummary { Norm = norms[l], UpdateRatio = double.NaN };
         }
 
+        bool weightsOnly = monitor.Options.Thresholds.UpdateRatioWeightsOnly;
+        var hasWeights = new bool[layers.Length];
+        for (int p = 0; p < monitor.Parameters.Count; p++)
+        {
+            hasWeights[monitor.LayerIndexOf(p)] |= monitor.Parameters[p].Shape.Length >= 2;
+        }
+
         ReadOnlySpan<TensorGradientStatistics> stats = monitor.TensorStatisticsAt(record);
         for (int p = 0; p < stats.Length; p++)
         {
@@ -328,7 +336,9 @@ public static class GradientReport
             squares[l] += s.Norm * s.Norm;
             layers[l].MaxAbs = Math.Max(layers[l].MaxAbs, s.MaxAbs);
             layers[l].ZeroFraction += s.ZeroFraction * length;
-            if (!double.IsNaN(s.UpdateRatio) && !(layers[l].UpdateRatio >= s.UpdateRatio))
+            // With UpdateRatioWeightsOnly, biases (whose norm starts at 0) do not set the layer's update ratio.
+            bool eligible = !weightsOnly || monitor.Parameters[p].Shape.Length >= 2 || !hasWeights[l];
+            if (eligible && !double.IsNaN(s.UpdateRatio) && !(layers[l].UpdateRatio >= s.UpdateRatio))
             {
                 layers[l].UpdateRatio = s.UpdateRatio;
             }
