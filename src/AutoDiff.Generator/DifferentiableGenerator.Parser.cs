@@ -1128,6 +1128,8 @@ public sealed partial class DifferentiableGenerator
                 case INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } generic
                     when generic.ContainingNamespace?.ToDisplayString() == "System" && (generic.Name == "Span" || generic.Name == "ReadOnlySpan"):
                     return new TypeRef(name, generic.Name == "Span" ? TypeShape.Span : TypeShape.ReadOnlySpan, KindOf(generic.TypeArguments[0]));
+                case INamedTypeSymbol { Name: "Tensor", ContainingNamespace: { Name: "AutoDiff", ContainingNamespace.IsGlobalNamespace: true } }:
+                    return TypeRef.Tensor;
                 default:
                     ScalarKind kind = KindOf(type);
                     return kind == ScalarKind.Other ? new TypeRef(name, TypeShape.Other, ScalarKind.Other) : TypeRef.Scalar(kind);

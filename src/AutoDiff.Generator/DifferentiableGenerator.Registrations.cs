@@ -8,7 +8,11 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace AutoDiff.Generator;
 
 /// <summary>A derivative registered with <c>[DerivativeOf]</c>: which function, which method computes it, and which parameters get gradients.</summary>
-internal sealed record DerivativeRegistration(string TargetKey, string DerivativeMethod, EquatableArray<bool> HasGradient);
+/// <param name="IsPullback">
+/// True for the pullback form of functions on tensors: <c>void FPullback(p…, R result, R resultGradient, Tensor? g…)</c>,
+/// which adds to the gradients it is given; false for the gradient form of scalar functions.
+/// </param>
+internal sealed record DerivativeRegistration(string TargetKey, string DerivativeMethod, EquatableArray<bool> HasGradient, bool IsPullback = false);
 
 /// <summary>All registrations visible to a compilation: from its own source and from referenced assemblies.</summary>
 internal sealed record RegistrationTable(EquatableArray<DerivativeRegistration> Registrations)
@@ -172,17 +176,98 @@ internal static class Registrations
         string? firstError = null;
         foreach (IMethodSymbol target in candidates)
         {
-            string? error = Match(derivative, target, out EquatableArray<bool> hasGradient);
+            bool pullback = UsesTensors(target);
+            string? error = pullback ? MatchPullback(derivative, target, out EquatableArray<bool> hasGradient) : Match(derivative, target, out hasGradient);
             if (error is null)
             {
                 string method = derivative.ContainingType.ToDisplayString(TypeFormat) + "." + derivative.Name;
-                return (new DerivativeRegistration(KeyOf(target), method, hasGradient), null);
+                return (new DerivativeRegistration(KeyOf(target), method, hasGradient, pullback), null);
             }
 
             firstError ??= error + ". Expected: " + SuggestedSignature(target).Split(new[] { ": " }, 2, System.StringSplitOptions.None).Last();
         }
 
         return (null, firstError);
+    }
+
+    /// <summary>True when a function takes or returns tensors: its derivative is registered in pullback form.</summary>
+    public static bool UsesTensors(IMethodSymbol method) =>
+        DifferentiableGenerator.Parser.ToTypeRef(method.ReturnType).IsTensor ||
+        method.Parameters.Any(p => DifferentiableGenerator.Parser.ToTypeRef(p.Type).IsTensor);
+
+    /// <summary>
+    /// Pullback form: <c>static void FPullback(p1, …, pn, R result, R resultGradient, Tensor? g…)</c>, one gradient per
+    /// tensor parameter (not marked [NoDerivative]), which the pullback adds to.
+    /// </summary>
+    private static string? MatchPullback(IMethodSymbol derivative, IMethodSymbol target, out EquatableArray<bool> hasGradient)
+    {
+        hasGradient = EquatableArray<bool>.Empty;
+        if (!target.IsStatic)
+        {
+            return $"'{Display(target)}' is an instance method; derivatives can be registered only for static methods";
+        }
+
+        TypeRef result = DifferentiableGenerator.Parser.ToTypeRef(target.ReturnType);
+        if (!result.IsTensor && !result.IsFloating)
+        {
+            return $"'{Display(target)}' returns '{target.ReturnType.ToDisplayString()}', not a Tensor, double or float";
+        }
+
+        if (!derivative.ReturnsVoid)
+        {
+            return "a pullback returns void";
+        }
+
+        int n = target.Parameters.Length;
+        if (derivative.Parameters.Length < n + 2)
+        {
+            return $"it must take the {n} parameters of '{Display(target)}', then the result and the result's gradient";
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            if (!SymbolEqualityComparer.Default.Equals(target.Parameters[i].Type, derivative.Parameters[i].Type))
+            {
+                return $"parameter {i + 1} is '{derivative.Parameters[i].Type.ToDisplayString()}' but '{Display(target)}' takes '{target.Parameters[i].Type.ToDisplayString()}'";
+            }
+        }
+
+        for (int i = n; i < n + 2; i++)
+        {
+            if (!SymbolEqualityComparer.Default.Equals(target.ReturnType, derivative.Parameters[i].Type))
+            {
+                return $"parameter {i + 1} ({(i == n ? "the result" : "the result's gradient")}) must be '{target.ReturnType.ToDisplayString()}'";
+            }
+        }
+
+        var flags = new List<bool>();
+        int next = n + 2;
+        for (int i = 0; i < n; i++)
+        {
+            bool tensor = DifferentiableGenerator.Parser.ToTypeRef(target.Parameters[i].Type).IsTensor;
+            bool noDerivative = derivative.Parameters[i].GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == DifferentiableGenerator.NoDerivativeAttributeName);
+            bool differentiable = tensor && !noDerivative;
+            flags.Add(differentiable);
+            if (!differentiable)
+            {
+                continue;
+            }
+
+            if (next >= derivative.Parameters.Length || !DifferentiableGenerator.Parser.ToTypeRef(derivative.Parameters[next].Type).IsTensor)
+            {
+                return $"it needs a 'Tensor?' gradient for parameter '{target.Parameters[i].Name}' after the result's gradient";
+            }
+
+            next++;
+        }
+
+        if (next != derivative.Parameters.Length)
+        {
+            return "it has more parameters than the function's inputs, result, result gradient and tensor gradients";
+        }
+
+        hasGradient = flags.ToEquatableArray();
+        return null;
     }
 
     private static string? Match(IMethodSymbol derivative, IMethodSymbol target, out EquatableArray<bool> hasGradient)

@@ -19,6 +19,9 @@ internal enum TypeShape
     Span,
     ReadOnlySpan,
     Other,
+
+    /// <summary><c>AutoDiff.Tensor</c> (float32): differentiated through registered pullbacks.</summary>
+    Tensor,
 }
 
 /// <summary>A type reduced to its <c>global::</c>-qualified name and the facts the transform needs.</summary>
@@ -37,6 +40,11 @@ internal sealed record TypeRef(string Name, TypeShape Shape, ScalarKind Element)
         Shape is TypeShape.Array or TypeShape.Span or TypeShape.ReadOnlySpan && Element is ScalarKind.Double or ScalarKind.Float;
 
     public bool IsCollection => Shape is TypeShape.Array or TypeShape.Span or TypeShape.ReadOnlySpan;
+
+    /// <summary>True for <c>AutoDiff.Tensor</c>.</summary>
+    public bool IsTensor => Shape == TypeShape.Tensor;
+
+    public static readonly TypeRef Tensor = new("global::AutoDiff.Tensor", TypeShape.Tensor, ScalarKind.Float);
 
     /// <summary>The C# keyword of the element type (<c>double</c>, <c>float</c>, <c>int</c>, …).</summary>
     public string ElementName => Element switch

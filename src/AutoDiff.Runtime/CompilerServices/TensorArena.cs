@@ -1,0 +1,87 @@
+using System.ComponentModel;
+
+namespace AutoDiff.CompilerServices;
+
+/// <summary>
+/// The workspace of a generated model gradient: hands out the tensors of one call (intermediate results, adjoints)
+/// in call order and keeps them for the next call. The first call for an input shape allocates; later calls with the
+/// same shapes reuse every buffer, so a training step allocates nothing. A new shape re-plans the slots that change.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class TensorArena
+{
+    [ThreadStatic] private static TensorArena? s_current;
+
+    private readonly List<Tensor> _slots = new();
+    private int _cursor;
+
+    /// <summary>Gets the arena of the generated gradient running on this thread, if any.</summary>
+    public static TensorArena? Current => s_current;
+
+    /// <summary>Gets how many times a slot was allocated (first use or a changed shape); for tests and diagnostics.</summary>
+    public int Allocations { get; private set; }
+
+    /// <summary>Gets the number of tensors one call uses.</summary>
+    public int Count => _slots.Count;
+
+    /// <summary>Makes this arena current for the thread and rewinds it; dispose the scope to restore the previous one.</summary>
+    /// <returns>The scope.</returns>
+    public Scope Enter()
+    {
+        var scope = new Scope(s_current);
+        s_current = this;
+        _cursor = 0;
+        return scope;
+    }
+
+    /// <summary>The next tensor of <paramref name="shape"/>; its contents are whatever the last call left.</summary>
+    /// <param name="shape">The shape.</param>
+    /// <returns>The tensor.</returns>
+    public Tensor Rent(Shape shape)
+    {
+        if (_cursor < _slots.Count)
+        {
+            Tensor slot = _slots[_cursor];
+            if (slot.Shape == shape)
+            {
+                _cursor++;
+                return slot;
+            }
+
+            Allocations++;
+            return _slots[_cursor++] = Tensor.Zeros(shape);
+        }
+
+        Allocations++;
+        Tensor tensor = Tensor.Zeros(shape);
+        _slots.Add(tensor);
+        _cursor++;
+        return tensor;
+    }
+
+    /// <summary>The next tensor of <paramref name="shape"/>, filled with zeros (for adjoints, which accumulate).</summary>
+    /// <param name="shape">The shape.</param>
+    /// <returns>The zeroed tensor.</returns>
+    public Tensor RentZeroed(Shape shape)
+    {
+        Tensor tensor = Rent(shape);
+        tensor.Span.Clear();
+        return tensor;
+    }
+
+    /// <summary>Rents a tensor from the current arena, or allocates one when no generated gradient is running.</summary>
+    /// <param name="shape">The shape.</param>
+    /// <returns>The tensor (contents unspecified when rented).</returns>
+    public static Tensor RentOrAllocate(Shape shape) => s_current is { } arena ? arena.Rent(shape) : Tensor.Zeros(shape);
+
+    /// <summary>Restores the previously current arena when disposed.</summary>
+    public readonly struct Scope : IDisposable
+    {
+        private readonly TensorArena? _previous;
+
+        internal Scope(TensorArena? previous) => _previous = previous;
+
+        /// <inheritdoc />
+        public void Dispose() => s_current = _previous;
+    }
+}

@@ -1,0 +1,34 @@
+using System.ComponentModel;
+using AutoDiff.Optimizers;
+
+namespace AutoDiff.CompilerServices;
+
+/// <summary>Helpers for the members the generator adds to models. Not intended to be called from user code.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class ModelSupport
+{
+    /// <summary>An optimizer slot over a parameter tensor and its gradient tensor.</summary>
+    /// <param name="name">The parameter's name.</param>
+    /// <param name="value">The parameter.</param>
+    /// <param name="gradient">Its gradient, same shape.</param>
+    /// <returns>The slot.</returns>
+    public static ParameterSlot Slot(string name, Tensor value, Tensor gradient)
+    {
+        value.RequireSameShape("GetParameters", gradient);
+        return new ParameterSlot(name, value.Shape.ToArray(), new Memory<float>(value.Data, value.Offset, value.Length), new Memory<float>(gradient.Data, gradient.Offset, gradient.Length));
+    }
+
+    /// <summary>The gradient tensor for <paramref name="parameter"/>, (re)allocated when missing or of another shape.</summary>
+    /// <param name="gradient">The field that holds it.</param>
+    /// <param name="parameter">The parameter.</param>
+    /// <returns>The gradient tensor.</returns>
+    public static Tensor GradientFor(ref Tensor? gradient, Tensor parameter)
+    {
+        if (gradient is null || gradient.Shape != parameter.Shape)
+        {
+            gradient = Tensor.Zeros(parameter.Shape);
+        }
+
+        return gradient;
+    }
+}

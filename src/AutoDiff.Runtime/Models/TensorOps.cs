@@ -1,0 +1,262 @@
+using System.Numerics.Tensors;
+using AutoDiff.CompilerServices;
+using AutoDiff.Kernels;
+
+namespace AutoDiff;
+
+/// <summary>
+/// Tensor operations for <see cref="DifferentiableAttribute"/> model code. Each is a primitive whose derivative is
+/// registered with <see cref="DerivativeOfAttribute"/> as a pullback — exactly as a user registers one — and each
+/// takes its result from the running gradient's workspace, so a training step allocates nothing.
+/// </summary>
+/// <remarks>
+/// Pullback form: for <c>R F(p1, …, pn)</c> with tensor inputs or result, the derivative is
+/// <c>static void FPullback(p1, …, pn, R result, R resultGradient, Tensor? g1, …)</c> with one gradient per tensor
+/// parameter, to which it ADDS ∂loss/∂pᵢ given ∂loss/∂result (a null gradient is not wanted).
+/// </remarks>
+public static class TensorOps
+{
+    /// <summary>The matrix product <c>a · b</c> of a [m, k] and a [k, n] tensor.</summary>
+    /// <param name="a">The left matrix, [m, k].</param>
+    /// <param name="b">The right matrix, [k, n].</param>
+    /// <returns>The [m, n] product.</returns>
+    /// <exception cref="ArgumentException">The inner dimensions differ (the message names both shapes).</exception>
+    public static Tensor MatMul(Tensor a, Tensor b)
+    {
+        if (a.Rank != 2 || b.Rank != 2 || a.Dim(1) != b.Dim(0))
+        {
+            throw new ArgumentException($"MatMul: cannot multiply {a.Shape} by {b.Shape}; expected [m, k] and [k, n].");
+        }
+
+        Tensor result = TensorArena.RentOrAllocate(new Shape(a.Dim(0), b.Dim(1)));
+        Gemm.Multiply(a, b, result);
+        return result;
+    }
+
+    /// <summary>Pullback of <see cref="MatMul"/>: ∂a += ∂r · bᵀ, ∂b += aᵀ · ∂r.</summary>
+    /// <param name="a">The left input.</param>
+    /// <param name="b">The right input.</param>
+    /// <param name="result">The forward result.</param>
+    /// <param name="resultGradient">∂loss/∂result.</param>
+    /// <param name="aGradient">Accumulates ∂loss/∂a, or null.</param>
+    /// <param name="bGradient">Accumulates ∂loss/∂b, or null.</param>
+    [DerivativeOf(typeof(TensorOps), nameof(MatMul))]
+    public static void MatMulPullback(Tensor a, Tensor b, Tensor result, Tensor resultGradient, Tensor? aGradient, Tensor? bGradient)
+    {
+        if (aGradient is not null)
+        {
+            Gemm.Multiply(resultGradient, b, aGradient, Transpose.None, Transpose.Transposed, 1f, 1f);
+        }
+
+        if (bGradient is not null)
+        {
+            Gemm.Multiply(a, resultGradient, bGradient, Transpose.Transposed, Transpose.None, 1f, 1f);
+        }
+    }
+
+    /// <summary>Adds a bias vector to every row: <c>x[r, j] + bias[j]</c>.</summary>
+    /// <param name="x">The [rows, n] input.</param>
+    /// <param name="bias">The [n] bias.</param>
+    /// <returns>The sum, shaped like <paramref name="x"/>.</returns>
+    public static Tensor AddBias(Tensor x, Tensor bias)
+    {
+        if (x.Rank != 2 || bias.Rank != 1 || x.Dim(1) != bias.Dim(0))
+        {
+            throw new ArgumentException($"AddBias: cannot add a bias of shape {bias.Shape} to {x.Shape}; expected [rows, n] and [n].");
+        }
+
+        Tensor result = TensorArena.RentOrAllocate(x.Shape);
+        Elementwise.AddBias<float>(x.ReadOnlySpan, bias.ReadOnlySpan, result.Span);
+        return result;
+    }
+
+    /// <summary>Pullback of <see cref="AddBias"/>: ∂x += ∂r, ∂bias += column sums of ∂r.</summary>
+    /// <param name="x">The input.</param>
+    /// <param name="bias">The bias.</param>
+    /// <param name="result">The forward result.</param>
+    /// <param name="resultGradient">∂loss/∂result.</param>
+    /// <param name="xGradient">Accumulates ∂loss/∂x, or null.</param>
+    /// <param name="biasGradient">Accumulates ∂loss/∂bias, or null.</param>
+    [DerivativeOf(typeof(TensorOps), nameof(AddBias))]
+    public static void AddBiasPullback(Tensor x, Tensor bias, Tensor result, Tensor resultGradient, Tensor? xGradient, Tensor? biasGradient)
+    {
+        if (xGradient is not null)
+        {
+            TensorPrimitives.Add(xGradient.ReadOnlySpan, resultGradient.ReadOnlySpan, xGradient.Span);
+        }
+
+        if (biasGradient is not null)
+        {
+            int columns = bias.Length;
+            ReadOnlySpan<float> dy = resultGradient.ReadOnlySpan;
+            for (int r = 0; r < dy.Length / columns; r++)
+            {
+                TensorPrimitives.Add(biasGradient.ReadOnlySpan, dy.Slice(r * columns, columns), biasGradient.Span);
+            }
+        }
+    }
+
+    /// <summary>max(x, 0) element-wise.</summary>
+    /// <param name="x">The input.</param>
+    /// <returns>The result.</returns>
+    public static Tensor Relu(Tensor x)
+    {
+        Tensor result = TensorArena.RentOrAllocate(x.Shape);
+        Activations.Relu<float>(x.ReadOnlySpan, result.Span);
+        return result;
+    }
+
+    /// <summary>Pullback of <see cref="Relu"/>: ∂x += ∂r where x &gt; 0.</summary>
+    /// <param name="x">The input.</param>
+    /// <param name="result">The forward result.</param>
+    /// <param name="resultGradient">∂loss/∂result.</param>
+    /// <param name="xGradient">Accumulates ∂loss/∂x, or null.</param>
+    [DerivativeOf(typeof(TensorOps), nameof(Relu))]
+    public static void ReluPullback(Tensor x, Tensor result, Tensor resultGradient, Tensor? xGradient)
+    {
+        if (xGradient is null)
+        {
+            return;
+        }
+
+        ReadOnlySpan<float> input = x.ReadOnlySpan, dy = resultGradient.ReadOnlySpan;
+        Span<float> dx = xGradient.Span;
+        for (int i = 0; i < dx.Length; i++)
+        {
+            if (input[i] > 0)
+            {
+                dx[i] += dy[i];
+            }
+        }
+    }
+
+    /// <summary>The logistic function 1 / (1 + e⁻ˣ) element-wise.</summary>
+    /// <param name="x">The input.</param>
+    /// <returns>The result.</returns>
+    public static Tensor Sigmoid(Tensor x)
+    {
+        Tensor result = TensorArena.RentOrAllocate(x.Shape);
+        Activations.Sigmoid<float>(x.ReadOnlySpan, result.Span);
+        return result;
+    }
+
+    /// <summary>Pullback of <see cref="Sigmoid"/>: ∂x += ∂r · y (1 - y).</summary>
+    /// <param name="x">The input.</param>
+    /// <param name="result">The forward result y.</param>
+    /// <param name="resultGradient">∂loss/∂result.</param>
+    /// <param name="xGradient">Accumulates ∂loss/∂x, or null.</param>
+    [DerivativeOf(typeof(TensorOps), nameof(Sigmoid))]
+    public static void SigmoidPullback(Tensor x, Tensor result, Tensor resultGradient, Tensor? xGradient)
+    {
+        if (xGradient is null)
+        {
+            return;
+        }
+
+        ReadOnlySpan<float> y = result.ReadOnlySpan, dy = resultGradient.ReadOnlySpan;
+        Span<float> dx = xGradient.Span;
+        for (int i = 0; i < dx.Length; i++)
+        {
+            dx[i] += dy[i] * y[i] * (1 - y[i]);
+        }
+    }
+
+    /// <summary>tanh element-wise.</summary>
+    /// <param name="x">The input.</param>
+    /// <returns>The result.</returns>
+    public static Tensor Tanh(Tensor x)
+    {
+        Tensor result = TensorArena.RentOrAllocate(x.Shape);
+        Activations.Tanh<float>(x.ReadOnlySpan, result.Span);
+        return result;
+    }
+
+    /// <summary>Pullback of <see cref="Tanh"/>: ∂x += ∂r · (1 - y²).</summary>
+    /// <param name="x">The input.</param>
+    /// <param name="result">The forward result y.</param>
+    /// <param name="resultGradient">∂loss/∂result.</param>
+    /// <param name="xGradient">Accumulates ∂loss/∂x, or null.</param>
+    [DerivativeOf(typeof(TensorOps), nameof(Tanh))]
+    public static void TanhPullback(Tensor x, Tensor result, Tensor resultGradient, Tensor? xGradient)
+    {
+        if (xGradient is null)
+        {
+            return;
+        }
+
+        ReadOnlySpan<float> y = result.ReadOnlySpan, dy = resultGradient.ReadOnlySpan;
+        Span<float> dx = xGradient.Span;
+        for (int i = 0; i < dx.Length; i++)
+        {
+            dx[i] += dy[i] * (1 - (y[i] * y[i]));
+        }
+    }
+
+    /// <summary>Mean softmax cross-entropy of [rows, classes] logits against one integer label per row (numerically stable).</summary>
+    /// <param name="logits">The [rows, classes] logits.</param>
+    /// <param name="labels">One class index per row.</param>
+    /// <returns>The mean loss.</returns>
+    public static float SoftmaxCrossEntropy(Tensor logits, ReadOnlySpan<int> labels)
+    {
+        if (logits.Rank != 2 || logits.Dim(0) != labels.Length)
+        {
+            throw new ArgumentException($"SoftmaxCrossEntropy: logits of shape {logits.Shape} do not match {labels.Length} labels; expected [rows, classes] with one label per row.");
+        }
+
+        Tensor scratch = TensorArena.RentOrAllocate(logits.Shape);
+        return Losses.SoftmaxCrossEntropy<float>(logits.ReadOnlySpan, labels, logits.Dim(1), scratch.Span);
+    }
+
+    /// <summary>Pullback of <see cref="SoftmaxCrossEntropy"/>: ∂logits += ∂r · (softmax(logits) - onehot(labels)) / rows.</summary>
+    /// <param name="logits">The logits.</param>
+    /// <param name="labels">The labels.</param>
+    /// <param name="result">The forward loss.</param>
+    /// <param name="resultGradient">∂loss/∂result.</param>
+    /// <param name="logitsGradient">Accumulates ∂loss/∂logits, or null.</param>
+    [DerivativeOf(typeof(TensorOps), nameof(SoftmaxCrossEntropy))]
+    public static void SoftmaxCrossEntropyPullback(Tensor logits, ReadOnlySpan<int> labels, float result, float resultGradient, Tensor? logitsGradient)
+    {
+        if (logitsGradient is null)
+        {
+            return;
+        }
+
+        Tensor scratch = TensorArena.RentOrAllocate(logits.Shape);
+        Losses.SoftmaxCrossEntropy<float>(logits.ReadOnlySpan, labels, logits.Dim(1), scratch.Span);
+        TensorPrimitives.MultiplyAdd(scratch.ReadOnlySpan, resultGradient, logitsGradient.ReadOnlySpan, logitsGradient.Span);
+    }
+
+    /// <summary>Mean squared error between two tensors of the same shape.</summary>
+    /// <param name="prediction">The prediction.</param>
+    /// <param name="target">The target.</param>
+    /// <returns>mean((prediction - target)²).</returns>
+    public static float MeanSquaredError(Tensor prediction, Tensor target)
+    {
+        prediction.RequireSameShape("MeanSquaredError", target);
+        Tensor scratch = TensorArena.RentOrAllocate(prediction.Shape);
+        return Losses.MeanSquaredError<float>(prediction.ReadOnlySpan, target.ReadOnlySpan, scratch.Span);
+    }
+
+    /// <summary>Pullback of <see cref="MeanSquaredError"/>: ∂p += ∂r · 2 (p - t) / n, ∂t -= the same.</summary>
+    /// <param name="prediction">The prediction.</param>
+    /// <param name="target">The target.</param>
+    /// <param name="result">The forward loss.</param>
+    /// <param name="resultGradient">∂loss/∂result.</param>
+    /// <param name="predictionGradient">Accumulates ∂loss/∂prediction, or null.</param>
+    /// <param name="targetGradient">Accumulates ∂loss/∂target, or null.</param>
+    [DerivativeOf(typeof(TensorOps), nameof(MeanSquaredError))]
+    public static void MeanSquaredErrorPullback(Tensor prediction, Tensor target, float result, float resultGradient, Tensor? predictionGradient, Tensor? targetGradient)
+    {
+        Tensor scratch = TensorArena.RentOrAllocate(prediction.Shape);
+        Losses.MeanSquaredError<float>(prediction.ReadOnlySpan, target.ReadOnlySpan, scratch.Span);
+        if (predictionGradient is not null)
+        {
+            TensorPrimitives.MultiplyAdd(scratch.ReadOnlySpan, resultGradient, predictionGradient.ReadOnlySpan, predictionGradient.Span);
+        }
+
+        if (targetGradient is not null)
+        {
+            TensorPrimitives.MultiplyAdd(scratch.ReadOnlySpan, -resultGradient, targetGradient.ReadOnlySpan, targetGradient.Span);
+        }
+    }
+}
