@@ -98,4 +98,67 @@ public static class Plots
         plot.SavePng(path, Width, Height);
         return path;
     }
+
+    /// <summary>
+    /// Writes a map of a classifier's probability over a square of the plane, with labelled points on top: where the
+    /// colour changes is the decision boundary.
+    /// </summary>
+    /// <param name="path">The PNG path; nothing is written when <see langword="null"/>.</param>
+    /// <param name="title">The title.</param>
+    /// <param name="probability">P(class 1) at (x, y).</param>
+    /// <param name="pointsX">The points' x.</param>
+    /// <param name="pointsY">The points' y.</param>
+    /// <param name="labels">The points' labels, 0 or 1.</param>
+    /// <param name="min">The square's lower edge, in both axes.</param>
+    /// <param name="max">The square's upper edge.</param>
+    /// <returns><paramref name="path"/>.</returns>
+    public static string? ProbabilityMap(
+        string? path, string title, Func<double, double, double> probability, double[] pointsX, double[] pointsY, IReadOnlyList<float> labels,
+        double min = -0.5, double max = 1.5)
+    {
+        ArgumentNullException.ThrowIfNull(probability);
+        ArgumentNullException.ThrowIfNull(pointsX);
+        ArgumentNullException.ThrowIfNull(pointsY);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (path is null)
+        {
+            return null;
+        }
+
+        const int cells = 100;
+        var intensities = new double[cells, cells];
+        for (int row = 0; row < cells; row++)
+        {
+            double y = max - (row + 0.5) * (max - min) / cells; // row 0 is the top
+            for (int column = 0; column < cells; column++)
+            {
+                double x = min + (column + 0.5) * (max - min) / cells;
+                intensities[row, column] = probability(x, y);
+            }
+        }
+
+        var plot = new Plot();
+        var heatmap = plot.Add.Heatmap(intensities);
+        heatmap.Rectangle = new CoordinateRect(min, max, min, max);
+        heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
+        heatmap.ManualRange = new ScottPlot.Range(0, 1);
+        plot.Add.ColorBar(heatmap).Label = "P(class 1)";
+        for (int label = 0; label <= 1; label++)
+        {
+            int[] chosen = Enumerable.Range(0, labels.Count).Where(i => labels[i] == label).ToArray();
+            var markers = plot.Add.Markers(chosen.Select(i => pointsX[i]).ToArray(), chosen.Select(i => pointsY[i]).ToArray());
+            markers.MarkerSize = 18;
+            markers.MarkerShape = label == 1 ? MarkerShape.FilledCircle : MarkerShape.FilledSquare;
+            markers.Color = label == 1 ? Colors.Black : Colors.Red;
+            markers.LegendText = $"label {label}";
+        }
+
+        plot.Axes.SetLimits(min, max, min, max);
+        plot.Title(title);
+        plot.XLabel("x₁");
+        plot.YLabel("x₂");
+        plot.ShowLegend(Alignment.UpperRight);
+        plot.SavePng(path, 640, 560);
+        return path;
+    }
 }

@@ -55,7 +55,8 @@ public static partial class XorSample
     /// <param name="Name">The model and optimizer.</param>
     /// <param name="Losses">The full-data loss after each step (the first entry before training).</param>
     /// <param name="Probabilities">P(y = 1) for the four inputs after training.</param>
-    public sealed record ModelResult(string Name, IReadOnlyList<double> Losses, IReadOnlyList<double> Probabilities)
+    /// <param name="Probability">The trained model: P(y = 1) at any point (x₁, x₂).</param>
+    public sealed record ModelResult(string Name, IReadOnlyList<double> Losses, IReadOnlyList<double> Probabilities, Func<double, double, double> Probability)
     {
         /// <summary>Gets the number of the four points classified correctly (p &gt; 0.5 means 1).</summary>
         public int Correct => Enumerable.Range(0, 4).Count(i => Probabilities[i] > 0.5 == (Labels[i] == 1));
@@ -169,6 +170,11 @@ public static partial class XorSample
         AddIf(plots, Plots.Lines(
             output.FilePath("xor-loss.png"), "XOR: training loss (ln 2 = 0.693 is chance)", "step", "cross-entropy",
             [Series.OverSteps(gd.Name, gd.Losses), Series.OverSteps(sgd.Name, sgd.Losses), Series.OverSteps(mlp.Name, mlp.Losses)]));
+        double[] x1 = [0, 0, 1, 1], x2 = [0, 1, 0, 1];
+        AddIf(plots, Plots.ProbabilityMap(
+            output.FilePath("xor-logistic.png"), "XOR, logistic regression (full-batch GD): no line separates the classes", gd.Probability, x1, x2, Labels));
+        AddIf(plots, Plots.ProbabilityMap(
+            output.FilePath("xor-mlp.png"), "XOR, 2-2-1 MLP: two hidden units bend the boundary", mlp.Probability, x1, x2, Labels));
         foreach (string plot in plots)
         {
             output.Wrote("plot", plot);
@@ -194,10 +200,9 @@ public static partial class XorSample
         }
 
         output.Line($"{name}: {options.LogisticSteps} steps, lr {Fmt(options.LogisticLearningRate)}: w = ({Fmt(w[0])}, {Fmt(w[1])}), b = {Fmt(b[0])}, loss {Fmt(losses[^1])}");
-        var probabilities = Enumerable.Range(0, 4)
-            .Select(n => Sigmoid(w[0] * Inputs[2 * n] + w[1] * Inputs[2 * n + 1] + b[0]))
-            .ToArray();
-        return new ModelResult(name, losses, probabilities);
+        double Probability(double x1, double x2) => Sigmoid(w[0] * x1 + w[1] * x2 + b[0]);
+        var probabilities = Enumerable.Range(0, 4).Select(n => Probability(Inputs[2 * n], Inputs[2 * n + 1])).ToArray();
+        return new ModelResult(name, losses, probabilities, Probability);
     }
 
     private static ModelResult TrainMlp(Options options, TrainingRandom random, SampleOutput output)
@@ -229,15 +234,15 @@ public static partial class XorSample
 
         losses.Add(MlpLoss(w1, b1, w2, b2, Inputs, Labels));
         output.Line($"{name}: {options.MlpSteps} steps, lr {Fmt(options.MlpLearningRate)}, loss {Fmt(losses[^1])}");
-        var probabilities = new double[4];
-        for (int n = 0; n < 4; n++)
+        double Probability(double x1, double x2)
         {
-            float h0 = MathF.Tanh(w1[0] * Inputs[2 * n] + w1[1] * Inputs[2 * n + 1] + b1[0]);
-            float h1 = MathF.Tanh(w1[2] * Inputs[2 * n] + w1[3] * Inputs[2 * n + 1] + b1[1]);
-            probabilities[n] = Sigmoid(w2[0] * h0 + w2[1] * h1 + b2[0]);
+            double h0 = Math.Tanh(w1[0] * x1 + w1[1] * x2 + b1[0]);
+            double h1 = Math.Tanh(w1[2] * x1 + w1[3] * x2 + b1[1]);
+            return Sigmoid(w2[0] * h0 + w2[1] * h1 + b2[0]);
         }
 
-        return new ModelResult(name, losses, probabilities);
+        var probabilities = Enumerable.Range(0, 4).Select(n => Probability(Inputs[2 * n], Inputs[2 * n + 1])).ToArray();
+        return new ModelResult(name, losses, probabilities, Probability);
     }
 
     private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";

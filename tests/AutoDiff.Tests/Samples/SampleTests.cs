@@ -92,7 +92,9 @@ public sealed class SampleTests : IDisposable
 
         Assert.True(result.Mlp.Solved, string.Join(", ", result.Mlp.Probabilities));
         Assert.True(result.Mlp.FinalLoss < 0.1, $"MLP loss {result.Mlp.FinalLoss}");
-        AssertPng(Assert.Single(result.Plots));
+        Assert.Equal(0.5, result.LogisticGd.Probability(0.5, 0.5), 0.05);
+        Assert.Equal(3, result.Plots.Count); // loss curves and the two probability maps
+        Assert.All(result.Plots, AssertPng);
     }
 
     [Theory]
