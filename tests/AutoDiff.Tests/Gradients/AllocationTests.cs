@@ -107,6 +107,13 @@ public sealed class AllocationTests
     }
 
     [Fact]
+    public void Gradient_OfRecursionThroughTapedLoops_AllocatesNothingAfterWarmUp()
+    {
+        double[] g = new double[X.Length];
+        AssertNoAllocationInSteadyState(() => MoreLoopFunctions.RecursiveWithTapedLoopGradient(X, 3, g));
+    }
+
+    [Fact]
     public void AllocationCheck_DetectsACallThatAllocates()
     {
         Assert.ThrowsAny<Exception>(() => AssertNoAllocationInSteadyState(() => GC.KeepAlive(new double[4])));

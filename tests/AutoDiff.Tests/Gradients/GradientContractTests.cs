@@ -83,4 +83,36 @@ public sealed class GradientContractTests
         Assert.Equal(dt1, dt2);
         Assert.Equal(g1, g2);
     }
+
+    [Fact]
+    public void Gradients_CalledConcurrentlyFromManyThreads_GiveTheSameResultsAsSequentially()
+    {
+        var s = new Sampler(1001);
+        double[][] inputs = Enumerable.Range(0, 16).Select(i => s.Array(6 + i % 5, -1.5, 1.5)).ToArray();
+
+        double[] Run(double[] x)
+        {
+            double[] g1 = new double[x.Length], g2 = new double[x.Length], g3 = new double[x.Length];
+            double v1 = L.NestedBreakContinueGradient(x, 1.25, g1, out double dt);
+            double v2 = C.CallsInLoopGradient(x, 0.3, g2, out double da);
+            double v3 = MoreLoopFunctions.RecursiveWithTapedLoopGradient(x, 2, g3);
+            return new[] { v1, v2, v3, dt, da }.Concat(g1).Concat(g2).Concat(g3).ToArray();
+        }
+
+        double[][] expected = inputs.Select(Run).ToArray();
+        var failures = new System.Collections.Concurrent.ConcurrentBag<int>();
+        Parallel.For(0, 8 * inputs.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, k =>
+        {
+            int i = k % inputs.Length;
+            for (int r = 0; r < 50; r++)
+            {
+                if (!Run(inputs[i]).SequenceEqual(expected[i]))
+                {
+                    failures.Add(i);
+                }
+            }
+        });
+
+        Assert.Empty(failures);
+    }
 }

@@ -184,4 +184,22 @@ public static partial class MoreLoopFunctions
 
     [Differentiable]
     public static double Recursive(double x, int n) => n <= 0 ? x : Math.Sin(Recursive(x, n - 1)) + x;
+
+    /// <summary>Recursion with a taped loop at every level: each level's gradient rents tapes while outer levels hold theirs.</summary>
+    [Differentiable]
+    public static double RecursiveWithTapedLoop(double[] x, int depth)
+    {
+        double y = depth * 0.1;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double prev = y;
+            y = Math.Sin(y * x[i]) + prev * 0.5;
+            if (depth > 0 && i == x.Length / 2)
+            {
+                y = y + RecursiveWithTapedLoop(x, depth - 1) * 0.25;
+            }
+        }
+
+        return y * y;
+    }
 }

@@ -177,4 +177,13 @@ public sealed class MoreLoopGradientTests
             FiniteDifference.AssertGradient(q => M.Recursive(q[0], n), p, new[] { dx });
         }
     }
+
+    [Fact]
+    public void Gradient_OfRecursionThroughTapedLoops_MatchesFiniteDifferences()
+    {
+        foreach (int depth in new[] { 0, 1, 3 })
+        {
+            Check.Array(512 + depth, x => M.RecursiveWithTapedLoop(x, depth), (double[] x, Span<double> g) => M.RecursiveWithTapedLoopGradient(x, depth, g));
+        }
+    }
 }
