@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using AutoDiff.Optimizers;
 using AutoDiff.Training;
 
@@ -345,11 +344,9 @@ public sealed class GradientMonitor : ITrainingCallback
             if (haveSnapshot && parameter.Length > 0)
             {
                 ReadOnlySpan<float> before = _snapshot.AsSpan(_offsets[p], parameter.Length);
-                double weightNorm = GradientStatistics.Norm(before, scratch, out _);
-                Span<float> delta = scratch[..parameter.Length];
-                TensorPrimitives.Subtract(parameter.Value.Span, before, delta);
-                double deltaNorm = GradientStatistics.Norm(delta, delta, out float deltaMax);
-                weightsFinite = float.IsFinite(deltaMax) && double.IsFinite(weightNorm);
+                double weightNorm = GradientStatistics.NormFast(before, scratch);
+                double deltaNorm = GradientStatistics.Distance(parameter.Value.Span, before, scratch, out bool deltaFinite);
+                weightsFinite = deltaFinite && double.IsFinite(weightNorm);
                 ratio = weightNorm > 0 && double.IsFinite(weightNorm) ? deltaNorm / weightNorm : double.NaN;
                 bool eligible = !thresholds.UpdateRatioWeightsOnly || parameter.Shape.Length >= 2;
                 if (eligible && double.IsFinite(ratio) && !(ratio <= worstUpdate))

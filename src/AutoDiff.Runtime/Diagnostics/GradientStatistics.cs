@@ -48,6 +48,40 @@ internal static class GradientStatistics
         return Math.ScaleB(TensorPrimitives.Norm<float>(scaled), exponent);
     }
 
+    /// <summary>Returns the L2 norm of <paramref name="x"/> in one pass when float32 squares are safe, else as <see cref="Norm(ReadOnlySpan{float}, Span{float}, out float)"/>.</summary>
+    /// <param name="x">The values.</param>
+    /// <param name="scratch">At least as long as <paramref name="x"/>; may be x itself only when x may be overwritten.</param>
+    /// <returns>The norm (NaN or infinity when x holds them).</returns>
+    public static double NormFast(ReadOnlySpan<float> x, Span<float> scratch)
+    {
+        // A result in [1e-10, 1e15] means no square overflowed, and squares lost to underflow (each below 1e-38)
+        // weigh less than n · 1e-38 / 1e-20 relative to the sum: negligible.
+        float norm = x.IsEmpty ? 0 : TensorPrimitives.Norm(x);
+        return norm is >= 1e-10f and <= SafeHigh ? norm : Norm(x, scratch, out _);
+    }
+
+    /// <summary>Returns ‖<paramref name="x"/> − <paramref name="y"/>‖ in one pass when safe, else by subtracting into <paramref name="scratch"/>.</summary>
+    /// <param name="x">The first vector.</param>
+    /// <param name="y">The second vector, as long as x.</param>
+    /// <param name="scratch">At least as long as x; overwritten.</param>
+    /// <param name="finite">Whether every difference is finite.</param>
+    /// <returns>The Euclidean distance.</returns>
+    public static double Distance(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> scratch, out bool finite)
+    {
+        float distance = x.IsEmpty ? 0 : TensorPrimitives.Distance(x, y);
+        if (distance is >= 1e-10f and <= SafeHigh)
+        {
+            finite = true;
+            return distance;
+        }
+
+        Span<float> delta = scratch[..x.Length];
+        TensorPrimitives.Subtract(x, y, delta);
+        double norm = Norm(delta, delta, out float maxAbs);
+        finite = float.IsFinite(maxAbs);
+        return norm;
+    }
+
     /// <summary>Counts the elements equal to zero (either sign).</summary>
     /// <param name="x">The values.</param>
     /// <returns>The number of exact zeros.</returns>

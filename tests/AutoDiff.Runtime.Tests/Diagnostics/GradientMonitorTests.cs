@@ -183,8 +183,11 @@ public class GradientMonitorTests
         tiny.Value.Span.Fill(1);
         float[] tinyGradient = [3e-25f, -4e-25f, 0];
         tinyGradient.CopyTo(tiny.Gradient.Span);
-        var monitor = new GradientMonitor([w, tiny], new GradientMonitorOptions { Interval = 1 });
-        var optimizer = new Sgd([w, tiny], new SgdOptions { LearningRate = 0.5 });
+        ParameterSlot small = ParameterSlot.Create("small.weight", 1, 2);
+        small.Value.Span.Fill(1e-30f);
+        small.Gradient.Span.Fill(1e-30f);
+        var monitor = new GradientMonitor([w, tiny, small], new GradientMonitorOptions { Interval = 1 });
+        var optimizer = new Sgd([w, tiny, small], new SgdOptions { LearningRate = 0.5 });
 
         optimizer.Step();
         Assert.True(monitor.OnStepEnd(1));
@@ -200,7 +203,13 @@ public class GradientMonitorTests
         // 3e-25 and 4e-25 square to denormals in float; the monitor still gets the norm right.
         TensorGradientStatistics t = monitor.TensorStatisticsAt(0)[1];
         Assert.Equal(5e-25, t.Norm, 1e-30);
-        Assert.Equal(["dense", "tiny"], monitor.Layers);
+        Assert.Equal(0, t.UpdateRatio); // 1 − 0.5 · 4e-25 rounds to 1 in float32: the weights did not move
+
+        // Weights and updates of 1e-30: squares underflow, the scaled path still gives ‖Δw‖/‖w‖ = 0.5.
+        TensorGradientStatistics u = monitor.TensorStatisticsAt(0)[2];
+        Assert.Equal(0.5, u.UpdateRatio, 1e-6);
+        Assert.Equal(Math.Sqrt(2) * 1e-30, u.Norm, 1e-36);
+        Assert.Equal(["dense", "tiny", "small"], monitor.Layers);
         Assert.Equal(Math.Sqrt((13.0 * 13) + (5e-25 * 5e-25)), monitor.GlobalNormAt(0), 1e-5);
     }
 
