@@ -111,6 +111,16 @@ public static class SampleProgram
                 },
                 output)),
         new(
+            "newton",
+            "Newton's method on Rosenbrock with exact Hessians from the generator (second-order mode)",
+            [new("dimensions", "N", "dimensions of the Rosenbrock function (default 4)")],
+            (args, output) =>
+            {
+                var text = new StringWriter();
+                Newton.NewtonSample.Run(args.GetInt("dimensions", 4, 2, 1000), text);
+                output.Console.Write(new Spectre.Console.Text(text.ToString()));
+            }),
+        new(
             "data",
             "load Fashion-MNIST (installed full set, --data DIR, or the embedded subset) and print what was read",
             [new("data", "DIR", $"folder with the four IDX files, plain or .gz (default {FashionMnist.DefaultDirectory}, else the embedded subset)")],

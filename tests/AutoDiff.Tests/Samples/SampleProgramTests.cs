@@ -31,7 +31,7 @@ public sealed class SampleProgramTests
         (int exitCode, string output) = Run("--help");
 
         Assert.Equal(0, exitCode);
-        foreach (string command in new[] { "linear-regression", "two-layer", "xor", "adam-mlp", "optimizers", "data" })
+        foreach (string command in new[] { "linear-regression", "two-layer", "xor", "adam-mlp", "optimizers", "newton", "data", "make-subset" })
         {
             Assert.Contains(command, output, StringComparison.Ordinal);
         }
@@ -79,6 +79,14 @@ public sealed class SampleProgramTests
         Assert.Equal(0, exitCode);
         Assert.Contains("gradient descent", output, StringComparison.Ordinal);
         Assert.DoesNotContain("plot:", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NewtonCommandReachesTheMinimum()
+    {
+        (int exitCode, string output) = Run("newton", "--dimensions", "2");
+        Assert.Equal(0, exitCode);
+        Assert.Contains("Reached the global minimum", output, StringComparison.Ordinal);
     }
 
     [Fact]
