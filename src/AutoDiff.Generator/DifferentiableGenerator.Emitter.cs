@@ -7,7 +7,7 @@ namespace AutoDiff.Generator;
 public sealed partial class DifferentiableGenerator
 {
     /// <summary>What stage 3 writes for one method: the model's signature facts and the gradient body.</summary>
-    internal sealed record GradientSpec(MethodModel Method, EquatableArray<string> BodyLines, EquatableArray<string> ForwardLines, EquatableArray<string> DualLines);
+    internal sealed record GradientSpec(MethodModel Method, EquatableArray<string> BodyLines, EquatableArray<string> ForwardLines, EquatableArray<string> DualLines, bool UsesArena = false);
 
     /// <summary>Stage 3: writes the gradient method as C# source, re-opening every containing type as partial.</summary>
     internal static class Emitter
@@ -55,7 +55,19 @@ public sealed partial class DifferentiableGenerator
                     : $"global::System.Span<{parameter.Type.ElementName}> {parameter.GradientName}");
             }
 
-            string differentiable = string.Join(", ", method.Parameters.Where(p => p.IsDifferentiable).Select(p => p.Name));
+            if (spec.UsesArena)
+            {
+                AppendLine(text, indent, $"/// <summary>The tensor workspace of <c>{method.GradientName}</c>, reused from call to call.</summary>");
+                if (method.IsStatic)
+                {
+                    AppendLine(text, indent, "[global::System.ThreadStatic]");
+                }
+
+                AppendLine(text, indent, $"private {(method.IsStatic ? "static " : string.Empty)}global::AutoDiff.CompilerServices.TensorArena? {Differentiation.ReverseModeBuilder.ArenaField(method)};");
+                text.AppendLine();
+            }
+
+            string differentiable = string.Join(", ", method.Parameters.Where(p => p.IsDifferentiable).Select(p => p.Name).Concat(method.ParameterFields));
             string inputs = differentiable.Length == 0 ? "nothing (no parameter is differentiable)" : "<c>" + differentiable + "</c>";
             AppendLine(text, indent, "/// <summary>");
             if (output is null)

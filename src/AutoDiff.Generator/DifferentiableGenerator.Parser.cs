@@ -18,6 +18,7 @@ public sealed partial class DifferentiableGenerator
     internal const string DifferentiableAttributeName = "AutoDiff.DifferentiableAttribute";
     internal const string NoDerivativeAttributeName = "AutoDiff.NoDerivativeAttribute";
     internal const string OutputAttributeName = "AutoDiff.OutputAttribute";
+    internal const string ParameterAttributeName = "AutoDiff.ParameterAttribute";
 
     /// <summary>
     /// Stage 1: turns a <c>[Differentiable]</c> method (syntax + semantic model) into an equatable
@@ -40,6 +41,7 @@ public sealed partial class DifferentiableGenerator
         private readonly List<PendingCall> _pendingCalls = new();
         private int _syntheticCounter;
         private IParameterSymbol? _output;
+        private readonly List<string> _parameterFields = new();
         private bool _hasErrors;
         private bool _hasCompileErrors;
 
@@ -132,6 +134,15 @@ public sealed partial class DifferentiableGenerator
                 }
             }
 
+            // A model's [Parameter] members come first: locals that shadow them get renamed.
+            foreach (ISymbol member in _method.ContainingType.GetMembers())
+            {
+                if (IsModelParameter(member))
+                {
+                    _parameterFields.Add(Reserve(member, member.Name));
+                }
+            }
+
             foreach (IParameterSymbol parameter in _method.Parameters)
             {
                 Reserve(parameter, parameter.Name);
@@ -203,9 +214,14 @@ public sealed partial class DifferentiableGenerator
                 lines.EndLinePosition.Line + 1,
                 System.IO.Path.GetFileName(_syntax.SyntaxTree.FilePath),
                 $"{hierarchy.FileNamePrefix}.{_method.Name}{overloadSuffix}.Gradient.g.cs",
-                ReadModes());
+                ReadModes(),
+                _parameterFields.ToEquatableArray());
             return new ParseResult(model, _diagnostics.ToEquatableArray(), _pendingCalls.ToEquatableArray());
         }
+
+        internal static bool IsModelParameter(ISymbol member) =>
+            member is IFieldSymbol or IPropertySymbol && !member.IsStatic &&
+            member.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == ParameterAttributeName);
 
         /// <summary>The <c>Mode</c> named argument of <c>[Differentiable]</c>; reverse mode is always generated.</summary>
         private int ReadModes()
@@ -859,6 +875,12 @@ public sealed partial class DifferentiableGenerator
 
         private Expr? MemberAccess(IOperation? instance, ISymbol member, ITypeSymbol type)
         {
+            // A model's [Parameter] read through 'this': a variable the method is differentiated with respect to.
+            if (instance is IInstanceReferenceOperation && IsModelParameter(member))
+            {
+                return new VarRef(ToTypeRef(type), NameOf(member));
+            }
+
             if (instance is null)
             {
                 string owner = member.ContainingType.ToDisplayString(TypeFormat);
@@ -951,7 +973,7 @@ public sealed partial class DifferentiableGenerator
             }
 
             bool isDifferentiable = target.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttributeName);
-            if (resultType.IsFloating && !target.IsGenericMethod && target.Parameters.All(p => p.RefKind is RefKind.None or RefKind.In))
+            if ((resultType.IsFloating || resultType.IsTensor) && !target.IsGenericMethod && target.Parameters.All(p => p.RefKind is RefKind.None or RefKind.In))
             {
                 // A call with a floating result: differentiated through the callee's generated gradient, or through a
                 // derivative registered with [DerivativeOf] (resolved in the transform; which one exists is checked
@@ -960,7 +982,7 @@ public sealed partial class DifferentiableGenerator
                 {
                     TypeRef type = ToTypeRef(p.Type);
                     bool noDerivative = p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == NoDerivativeAttributeName);
-                    return new CalleeParameter(type, (type.IsFloating || type.IsFloatingCollection) && !noDerivative);
+                    return new CalleeParameter(type, (type.IsFloating || type.IsFloatingCollection || type.IsTensor) && !noDerivative);
                 }).ToEquatableArray();
                 bool sameType = SymbolEqualityComparer.Default.Equals(target.ContainingType, _method.ContainingType);
                 var callee = new CalleeRef(target.ContainingType!.ToDisplayString(TypeFormat), target.Name, target.IsStatic, sameType, parameters, Registrations.KeyOf(target), isDifferentiable);
@@ -1010,7 +1032,7 @@ public sealed partial class DifferentiableGenerator
                 return;
             }
 
-            ActivityAnalysis activity = ActivityAnalysis.Run(body, parameters);
+            ActivityAnalysis activity = ActivityAnalysis.Run(body, parameters, _parameterFields);
             foreach ((Expr call, Location location, string callee) in _unknownCalls)
             {
                 var opaque = (Opaque)call;

@@ -26,6 +26,7 @@ public sealed partial class DifferentiableGenerator : IIncrementalGenerator
         public const string Registrations = "Registrations";
         public const string MetadataRegistrations = "MetadataRegistrations";
         public const string Table = "RegistrationTable";
+        public const string ModelParameters = "ModelParameters";
     }
 
     /// <inheritdoc />
@@ -65,6 +66,17 @@ public sealed partial class DifferentiableGenerator : IIncrementalGenerator
             .Select(static (pair, _) => DiagnosticsOf(pair.Left, pair.Right))
             .WithTrackingName(Steps.Diagnostics);
         context.RegisterSourceOutput(diagnostics, static (production, items) => Report(production, items));
+
+        // Models: [Parameter] members, grouped by type, get gradient tensors, GetParameters() and ZeroGradients().
+        IncrementalValuesProvider<ModelParameter> modelParameters = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                ParameterAttributeName,
+                static (node, _) => node is VariableDeclaratorSyntax or PropertyDeclarationSyntax,
+                static (syntaxContext, _) => ModelParameters.Parse(syntaxContext))
+            .Where(static p => p is not null)
+            .Select(static (p, _) => p!)
+            .WithTrackingName(Steps.ModelParameters);
+        context.RegisterSourceOutput(modelParameters.Collect(), static (production, parameters) => ModelParameters.Emit(production, parameters));
 
         IncrementalValuesProvider<MethodModel> models = parsed
             .Where(static result => result.Model is not null)
@@ -146,7 +158,7 @@ public sealed partial class DifferentiableGenerator : IIncrementalGenerator
             EquatableArray<string> dual = model.HasSecondOrder && model.Output is null
                 ? ReverseModeBuilder.BuildDual(model, table, cancellationToken).Lines
                 : EquatableArray<string>.Empty;
-            return new TransformResult(new GradientSpec(model, body.Lines, forward, dual), null);
+            return new TransformResult(new GradientSpec(model, body.Lines, forward, dual, body.UsesArena), null);
         }
         catch (UnresolvedCallException)
         {

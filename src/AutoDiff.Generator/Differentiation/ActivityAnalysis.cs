@@ -17,9 +17,10 @@ internal sealed class ActivityAnalysis
 
     public IReadOnlyCollection<string> ActiveNames => _active;
 
-    public static ActivityAnalysis Run(Block body, IEnumerable<ParameterModel> parameters)
+    public static ActivityAnalysis Run(Block body, IEnumerable<ParameterModel> parameters, IEnumerable<string>? modelParameters = null)
     {
         var active = new HashSet<string>(parameters.Where(p => p.IsDifferentiable).Select(p => p.Name));
+        active.UnionWith(modelParameters ?? System.Linq.Enumerable.Empty<string>());
         var analysis = new ActivityAnalysis(active);
         List<Assign> assignments = IrWalker.Statements(body).OfType<Assign>().ToList();
         List<Return> returns = IrWalker.Statements(body).OfType<Return>().ToList();
@@ -30,7 +31,7 @@ internal sealed class ActivityAnalysis
             foreach (Assign assignment in assignments)
             {
                 string? root = IrWalker.RootName(assignment.Target);
-                bool carriesDerivative = assignment.Target.Type.IsFloating || assignment.Target.Type.IsFloatingCollection;
+                bool carriesDerivative = assignment.Target.Type.IsFloating || assignment.Target.Type.IsFloatingCollection || assignment.Target.Type.IsTensor;
                 if (root is not null && carriesDerivative && !active.Contains(root) && analysis.IsActive(assignment.Value))
                 {
                     active.Add(root);
@@ -56,7 +57,7 @@ internal sealed class ActivityAnalysis
     /// <summary>True when the expression's value is floating and depends on a differentiable input.</summary>
     public bool IsActive(Expr expr)
     {
-        if (!expr.Type.IsFloating)
+        if (!expr.Type.IsFloating && !expr.Type.IsTensor)
         {
             return false;
         }
@@ -71,6 +72,7 @@ internal sealed class ActivityAnalysis
             Cast c => IsActive(c.Operand),
             MathCall m => m.Arguments.Any(IsActive),
             DiffCall d => d.Arguments.Any(a => IsActive(a) || IsActiveCollection(a)),
+            _ when expr.Type.IsTensor => false,
             _ => false,
         };
     }

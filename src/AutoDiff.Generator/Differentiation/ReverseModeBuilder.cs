@@ -37,6 +37,7 @@ internal sealed class ReverseModeBuilder
 
     /// <summary>Locals (and their adjoints) declared inside a fused loop's body rather than at the method start.</summary>
     private readonly HashSet<string> _loopScoped = new();
+    private bool _usesArena;
 
     /// <summary>Fused-body locals declared once at the top level of the body: written as <c>double a = …;</c> in place.</summary>
     private readonly HashSet<string> _fusedInline = new();
@@ -106,7 +107,13 @@ internal sealed class ReverseModeBuilder
         {
             _types[_resultName] = _method.ReturnType;
         }
-        _activity = ActivityAnalysis.Run(body, _method.Parameters);
+        body = HoistTensorCalls(body);
+        foreach (string field in _method.ParameterFields)
+        {
+            _types[field] = TypeRef.Tensor;
+        }
+
+        _activity = ActivityAnalysis.Run(body, _method.Parameters, _method.ParameterFields);
 
         // "…loop accumulating s…; return s;": the loop's reverse needs ∂s = ∂result = 1, known before it runs.
         int count = body.Statements.Count;
@@ -130,6 +137,14 @@ internal sealed class ReverseModeBuilder
         StmtDiff diff = DiffBlock(body, new Context(0, false));
 
         var lines = new CodeBuilder();
+        if (_usesArena)
+        {
+            // Intermediate tensors and adjoints come from this method's workspace: allocated by the first call for a
+            // shape, reused after, so a training step allocates nothing.
+            lines.Line($"var _arena = {ArenaField(_method)} ??= new global::AutoDiff.CompilerServices.TensorArena();");
+            lines.Line("using var _arenaScope = _arena.Enter();");
+        }
+
         WritePrologue(lines);
         foreach ((string type, string name, string initializer) in _hoisted)
         {
@@ -201,8 +216,11 @@ internal sealed class ReverseModeBuilder
             lines.Line($"return {_resultName};");
         }
 
-        return new GradientBody(lines.Build().ToEquatableArray());
+        return new GradientBody(lines.Build().ToEquatableArray(), _usesArena);
     }
+
+    /// <summary>The field that holds a method's tensor workspace.</summary>
+    public static string ArenaField(MethodModel method) => "_" + method.Name + "Workspace";
 
     // ------------------------------------------------------------------ analysis
 
@@ -313,6 +331,11 @@ internal sealed class ReverseModeBuilder
         {
             switch (statement)
             {
+                case Assign { Value: DiffCall pullbackCall } pullbackAssign when IsPullbackCall(pullbackCall):
+                    // The pullback reads the arguments and the result.
+                    IrWalker.CollectReads(pullbackCall, _reverseReads);
+                    IrWalker.CollectReads(pullbackAssign.Target, _reverseReads);
+                    break;
                 case Assign assign:
                     if (loop is not null && IsRecomputed(assign, loop))
                     {
@@ -448,6 +471,7 @@ internal sealed class ReverseModeBuilder
 
     private StmtDiff DiffStatement(Stmt statement, Context context) => statement switch
     {
+        Assign { Value: DiffCall call } assign when IsPullbackCall(call) => DiffPullbackAssign(assign, call, context),
         Assign assign => DiffAssign(assign, context, _loops.Count > 0 && IsRecomputed(assign, _loops.Peek())),
         If branch => DiffIf(branch, context),
         Loop loop => DiffLoop(loop, context),
@@ -537,6 +561,150 @@ internal sealed class ReverseModeBuilder
         }
 
         return new StmtDiff(forward, reverse);
+    }
+
+    private static bool IsPullbackCall(DiffCall call) => call.Type.IsTensor || call.Arguments.Any(a => a.Type.IsTensor);
+
+    /// <summary>
+    /// <c>t = F(a, b)</c> where F works on tensors: the reverse sweep calls F's registered pullback with the result and
+    /// its adjoint, which adds into the adjoints of the tensor arguments (created, zeroed, from the workspace on first use).
+    /// </summary>
+    private StmtDiff DiffPullbackAssign(Assign assign, DiffCall call, Context context)
+    {
+        DerivativeRegistration registration = _registrations.Find(call.Callee.Key) ?? throw new UnresolvedCallException();
+        _usesArena = true;
+        var forward = new List<Node>();
+        var reverse = new List<Node>();
+        string target = Print(assign.Target).Text;
+        string? root = IrWalker.RootName(assign.Target);
+        bool firstDefinition = assign.IsDeclaration && context.AtTop;
+        bool save = root is not null && !firstDefinition && _reverseReads.Contains(root);
+        string? restore = null;
+        if (save)
+        {
+            string type = _names.Of(assign.Target.Type);
+            if (context.InLoop)
+            {
+                _tapes.Add(type);
+                forward.Add(new Line($"{TapeName(type)}.Push({target});"));
+                restore = $"{target} = {TapeName(type)}.Pop();";
+            }
+            else
+            {
+                string saved = _namer.Numbered("_saved_" + root + "_");
+                Declare(type, saved, context, forward, target);
+                restore = $"{target} = {saved};";
+            }
+        }
+
+        bool declareHere = firstDefinition && root is not null && _inlineDeclared.Contains(root);
+        forward.Add(new Line(ForwardAssignment(assign, declareHere)));
+        if (IsActiveTarget(assign.Target) || (assign.Target is VarRef v && v.Type.IsTensor && _activity.IsActiveName(v.Name)))
+        {
+            string adjoint = AdjointOf(assign.Target).Text;
+            var arguments = call.Arguments.Select(a => Print(a).Text).ToList();
+            arguments.Add(target);
+            arguments.Add(adjoint);
+            for (int i = 0; i < call.Arguments.Count; i++)
+            {
+                if (!registration.HasGradient[i])
+                {
+                    continue;
+                }
+
+                Expr argument = call.Arguments[i];
+                arguments.Add(argument is VarRef input && _activity.IsActiveName(input.Name) && _adjointNames.TryGetValue(input.Name, out string? inputAdjoint)
+                    ? (_method.ParameterFields.Contains(input.Name) ? inputAdjoint : $"{inputAdjoint} ??= _arena.RentZeroed({Print(argument).Text}.Shape)")
+                    : "null");
+            }
+
+            reverse.Add(new Comment($"line {assign.Line}: {assign.Source}"));
+            string pullback = $"{registration.DerivativeMethod}({string.Join(", ", arguments)});";
+            if (assign.Target.Type.IsTensor)
+            {
+                reverse.Add(new BlockNode($"if ({adjoint} is not null)", new List<Node> { new Line(pullback) }));
+                if (!firstDefinition)
+                {
+                    reverse.Add(new Line($"{adjoint} = null;"));
+                }
+            }
+            else
+            {
+                reverse.Add(new Line(pullback));
+                if (!firstDefinition)
+                {
+                    reverse.Add(new Line($"{adjoint} = 0;"));
+                }
+            }
+        }
+
+        if (restore is not null)
+        {
+            reverse.Add(new Line(restore));
+        }
+
+        return new StmtDiff(forward, reverse);
+    }
+
+    /// <summary>
+    /// Gives every tensor operation nested in an expression its own statement (<c>_t1 = MatMul(x, W)</c>), so that its
+    /// result is kept for the pullback: <c>Relu(AddBias(MatMul(x, W), b))</c> becomes three assignments.
+    /// </summary>
+    private Block HoistTensorCalls(Block block)
+    {
+        var statements = new List<Stmt>();
+        foreach (Stmt statement in block.Statements)
+        {
+            switch (statement)
+            {
+                case Assign assign:
+                    {
+                        var hoisted = new List<Stmt>();
+                        Expr value = assign.Value is DiffCall top && IsPullbackCall(top) && assign.Target is VarRef
+                            ? top with { Arguments = top.Arguments.Select(a => Hoist(a, assign, hoisted)).ToEquatableArray() }
+                            : Hoist(assign.Value, assign, hoisted);
+                        statements.AddRange(hoisted);
+                        statements.Add(assign with { Value = value });
+                        break;
+                    }
+
+                case If branch:
+                    statements.Add(branch with { Then = HoistTensorCalls(branch.Then), Else = HoistTensorCalls(branch.Else) });
+                    break;
+                case Loop loop:
+                    statements.Add(loop with { Body = HoistTensorCalls(loop.Body) });
+                    break;
+                default:
+                    statements.Add(statement);
+                    break;
+            }
+        }
+
+        return new Block(statements.ToEquatableArray());
+    }
+
+    private Expr Hoist(Expr expr, Stmt at, List<Stmt> hoisted)
+    {
+        Expr rebuilt = expr switch
+        {
+            DiffCall d => d with { Arguments = d.Arguments.Select(a => Hoist(a, at, hoisted)).ToEquatableArray() },
+            Binary b => b with { Left = Hoist(b.Left, at, hoisted), Right = Hoist(b.Right, at, hoisted) },
+            Unary u => u with { Operand = Hoist(u.Operand, at, hoisted) },
+            Cast c => c with { Operand = Hoist(c.Operand, at, hoisted) },
+            MathCall m => m with { Arguments = m.Arguments.Select(a => Hoist(a, at, hoisted)).ToEquatableArray() },
+            _ => expr,
+        };
+        if (rebuilt is DiffCall call && IsPullbackCall(call))
+        {
+            string name = _namer.Numbered("_t");
+            _allLocals.Add(new LocalModel(name, call.Type));
+            _types[name] = call.Type;
+            var temporary = new VarRef(call.Type, name);
+            hoisted.Add(new Assign(at.Line, at.Source, temporary, call, null, true));
+            return temporary;
+        }
+
+        return rebuilt;
     }
 
     /// <summary>For <c>x = x + e</c> or <c>x = x - e</c> (with no other x in e) returns e; otherwise null.</summary>
@@ -964,7 +1132,7 @@ internal sealed class ReverseModeBuilder
 
     private bool IsActiveTarget(Expr target) => target switch
     {
-        VarRef v => v.Type.IsFloating && _activity.IsActiveName(v.Name),
+        VarRef v => (v.Type.IsFloating || v.Type.IsTensor) && _activity.IsActiveName(v.Name),
         ElementRef e => _activity.IsActiveCollection(e.Collection),
         _ => false,
     };
@@ -1291,7 +1459,16 @@ internal sealed class ReverseModeBuilder
             }
 
             TypeRef type = _types[name];
-            lines.Line(type.IsCollection ? $"{_names.Of(type)} {_adjointNames[name]} = null!;" : $"{_names.Of(type)} {_adjointNames[name]} = 0;");
+            if (_method.ParameterFields.Contains(name))
+            {
+                // The model's gradient for this parameter: overwritten by this call.
+                lines.Line($"global::AutoDiff.Tensor {_adjointNames[name]} = this.{Identifiers.Escape(name)}Gradient;");
+                lines.Line($"{_adjointNames[name]}.Span.Clear();");
+                continue;
+            }
+
+            lines.Line(type.IsTensor ? $"global::AutoDiff.Tensor? {_adjointNames[name]} = null;"
+                : type.IsCollection ? $"{_names.Of(type)} {_adjointNames[name]} = null!;" : $"{_names.Of(type)} {_adjointNames[name]} = 0;");
         }
 
         int position = 0;
@@ -1311,7 +1488,7 @@ internal sealed class UnresolvedCallException : System.Exception
 }
 
 /// <summary>The generated body of a gradient method, one line of C# per entry (already indented).</summary>
-internal sealed record GradientBody(EquatableArray<string> Lines);
+internal sealed record GradientBody(EquatableArray<string> Lines, bool UsesArena = false);
 
 /// <summary>A statement's two halves: what runs in the forward sweep and what runs in the reverse sweep.</summary>
 internal sealed record StmtDiff(List<Node> Forward, List<Node> Reverse);

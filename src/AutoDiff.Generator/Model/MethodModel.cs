@@ -53,7 +53,8 @@ internal sealed record MethodModel(
     int LastLine,
     string FileName,
     string HintName,
-    int Modes)
+    int Modes,
+    EquatableArray<string> ParameterFields)
 {
     public const int Reverse = 1;
     public const int Forward = 2;
