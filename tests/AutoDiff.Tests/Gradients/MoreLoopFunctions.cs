@@ -202,4 +202,44 @@ public static partial class MoreLoopFunctions
 
         return y * y;
     }
+
+    [Differentiable]
+    public static double SkipInsideBody(double[] x)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            s += x[i] * (i + 1);
+            if (x[i] > 0.5)
+            {
+                i++;
+            }
+        }
+
+        return s;
+    }
+
+    [Differentiable]
+    public static double TwoInductionVariables(double[] x)
+    {
+        double s = 0;
+        for (int i = 0, j = x.Length - 1; i < j; i++, j--)
+        {
+            s += x[i] * x[j];
+        }
+
+        return s;
+    }
+
+    [Differentiable]
+    public static double ElementArgumentsToCallees(double[] x)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            s += Helpers.Square(x[i]) * Helpers.Softplus(x[(i + 1) % x.Length]);
+        }
+
+        return s;
+    }
 }

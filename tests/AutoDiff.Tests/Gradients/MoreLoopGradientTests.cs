@@ -186,4 +186,16 @@ public sealed class MoreLoopGradientTests
             Check.Array(512 + depth, x => M.RecursiveWithTapedLoop(x, depth), (double[] x, Span<double> g) => M.RecursiveWithTapedLoopGradient(x, depth, g));
         }
     }
+
+    [Fact]
+    public void Gradient_OfLoopAdvancingItsCounterInsideTheBody_MatchesFiniteDifferences() =>
+        Check.Array(523, M.SkipInsideBody, M.SkipInsideBodyGradient);
+
+    [Fact]
+    public void Gradient_OfLoopWithTwoInductionVariables_MatchesFiniteDifferences() =>
+        Check.Array(524, M.TwoInductionVariables, M.TwoInductionVariablesGradient);
+
+    [Fact]
+    public void Gradient_ThroughArrayElementsPassedToCalleesInALoop_MatchesFiniteDifferences() =>
+        Check.Array(525, M.ElementArgumentsToCallees, M.ElementArgumentsToCalleesGradient);
 }

@@ -255,4 +255,40 @@ public static partial class ReductionFunctions
 
         return x.Length == 0 ? c : x[0] * x[0];
     }
+
+    [Differentiable]
+    public static double RunningMax(double[] x)
+    {
+        double m = -1e9;
+        for (int i = 0; i < x.Length; i++)
+        {
+            m = Math.Max(m, x[i] * x[i]);
+        }
+
+        return m;
+    }
+
+    [Differentiable]
+    public static double TernaryReduction(double[] x, double c)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            s += x[i] > 0 ? x[i] * c : -x[i];
+        }
+
+        return s;
+    }
+
+    [Differentiable]
+    public static double DecayedMax(double[] x)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            s = Math.Max(s, x[i]) * 0.9;
+        }
+
+        return s;
+    }
 }

@@ -77,4 +77,16 @@ public sealed class ReductionGradientTests
     [Fact]
     public void Gradient_OfLongReduction_GrowsTheTapeAndStaysCorrect() =>
         Check.ArrayScalar(618, R.ReductionWithChangingFactor, R.ReductionWithChangingFactorGradient, lengths: new[] { 300 }, lo: -0.1, hi: 0.1, clo: -0.5, chi: 0.5);
+
+    [Fact]
+    public void Gradient_OfRunningMaximum_MatchesFiniteDifferences() =>
+        Check.Array(619, R.RunningMax, R.RunningMaxGradient, lengths: new[] { 1, 2, 3, 5, 8 });
+
+    [Fact]
+    public void Gradient_OfReductionOfATernary_MatchesFiniteDifferences() =>
+        Check.ArrayScalar(620, R.TernaryReduction, R.TernaryReductionGradient);
+
+    [Fact]
+    public void Gradient_OfDecayedRunningMaximum_MatchesFiniteDifferences() =>
+        Check.Array(621, R.DecayedMax, R.DecayedMaxGradient);
 }
