@@ -111,10 +111,27 @@ public static partial class KnownGeneratorBugs
 
         return Helpers.SpanNorm2(x.AsSpan(1, x.Length - 2)) + Helpers.SpanNorm2(x.AsSpan(2)) * x[0];
     }
+
+    /// <summary>The adjoint of a stackalloc'ed span local gets no storage: IndexOutOfRangeException.</summary>
+    [Differentiable]
+    public static double StackallocBuffer(double[] x)
+    {
+        Span<double> buf = stackalloc double[4];
+        for (int i = 0; i < x.Length && i < 4; i++)
+        {
+            buf[i] = x[i] * x[i];
+        }
+
+        return buf[0] + buf[1] * buf[2];
+    }
 }
 
 public sealed class KnownGeneratorBugTests
 {
+    [Fact]
+    public void Gradient_ThroughStackallocatedSpanLocal_MatchesFiniteDifferences() =>
+        Check.Array(908, C.StackallocBuffer, C.StackallocBufferGradient, lengths: new[] { 3, 4, 6 });
+
     [Fact]
     public void Gradient_ThroughLocalArrayAliasingTheParameter_MatchesFiniteDifferences() =>
         Check.ArrayScalar(905, C.AliasParameter, C.AliasParameterGradient, lengths: new[] { 1, 3 });

@@ -1,0 +1,81 @@
+using AutoDiff;
+
+namespace AutoDiff.Tests.Gradients;
+
+/// <summary>Array initializers with differentiable elements, jagged pass-through data, self-referencing element updates,
+/// constant arguments to Log/Min/Max, a ternary choosing between arrays, locals reassigned from calls.</summary>
+public static partial class MiscFunctions
+{
+    [Differentiable]
+    public static double ArrayInitializer(double x, double y)
+    {
+        double[] v = { x * y, Math.Sin(x), y };
+        double[] w = new[] { y, x, 1.0 };
+        double s = 0;
+        for (int i = 0; i < v.Length; i++)
+        {
+            s += v[i] * w[i];
+        }
+
+        return s;
+    }
+
+    [Differentiable]
+    public static double JaggedPassThrough(double x, double[][] m)
+    {
+        double s = 0;
+        for (int i = 0; i < m.Length; i++)
+        {
+            for (int j = 0; j < m[i].Length; j++)
+            {
+                s += m[i][j] * Math.Sin(x * j);
+            }
+        }
+
+        return s;
+    }
+
+    [Differentiable]
+    public static double SelfCompound(double[] x)
+    {
+        double[] y = new double[x.Length];
+        for (int i = 0; i < x.Length; i++)
+        {
+            y[i] = x[i];
+            y[i] += y[i] * x[i];
+            y[i] *= y[i];
+        }
+
+        double s = 0;
+        foreach (double v in y)
+        {
+            s += v;
+        }
+
+        return s;
+    }
+
+    [Differentiable]
+    public static double LogConstants(double x, double y) => Math.Log(x, 2) + Math.Log(3, y) + Math.Min(x, 1) + Math.Max(2, y);
+
+    [Differentiable]
+    public static double TernaryArrayChoice(double[] a, double[] b, double c)
+    {
+        double s = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            s += (c > 0 ? a[i] : b[i]) * c;
+        }
+
+        return s;
+    }
+
+    [Differentiable]
+    public static double LocalReassignedFromCall(double x)
+    {
+        double y = Helpers.Square(x);
+        y = Helpers.Square(y) + y;
+        y = Helpers.Softplus(y - x);
+        return y;
+    }
+}
