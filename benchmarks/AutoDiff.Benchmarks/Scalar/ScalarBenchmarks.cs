@@ -38,6 +38,11 @@ public class RosenbrockBenchmarks
         {
             _x[i] = 3 * random.NextDouble() - 1.5;
         }
+
+        var generated = new double[_x.Length];
+        double value = ScalarFunctions.RosenbrockGradient(_x, generated);
+        double handValue = ScalarFunctions.RosenbrockHandGradient(_x, _dx);
+        Check.Agree("Rosenbrock", value, handValue, generated, _dx, 1e-12);
     }
 
     /// <summary>The plain function.</summary>
@@ -67,6 +72,13 @@ public class GmmBenchmarks
     {
         _gmm = GmmInstance.Read(GmmData.File("gmm", "1k", "gmm_d10_K25.txt"));
         _gradient = new double[_gmm.GradientLength];
+        var generated = new double[_gmm.GradientLength];
+        var byRows = new double[_gmm.GradientLength];
+        double value = _gmm.GeneratedGradient(generated);
+        double byRowsValue = _gmm.GeneratedByRowsGradient(byRows);
+        double handValue = _gmm.ManualGradient(_gradient);
+        Check.Agree("GMM", value, handValue, generated, _gradient, 1e-10);
+        Check.Agree("GMM by rows", byRowsValue, handValue, byRows, _gradient, 1e-10);
     }
 
     /// <summary>The plain function.</summary>
@@ -109,6 +121,10 @@ public class RegressionBenchmarks
             _xs[i] = random.NextSingle();
             _ys[i] = 3 * _xs[i] + 2 + random.NextSingle();
         }
+
+        float value = ScalarFunctions.MseGradient(_w, _b, _xs, _ys, out float dw, out float db);
+        float handValue = ScalarFunctions.MseHandGradient(_w, _b, _xs, _ys, out float hdw, out float hdb);
+        Check.Agree("MSE", value, handValue, [dw, db], [hdw, hdb], 1e-5);
     }
 
     /// <summary>The plain function.</summary>
@@ -122,4 +138,25 @@ public class RegressionBenchmarks
     /// <summary>The hand-written gradient.</summary>
     [Benchmark]
     public float HandWritten() => ScalarFunctions.MseHandGradient(_w, _b, _xs, _ys, out float dw, out float db) + dw + db;
+}
+
+/// <summary>Each benchmark's setup checks that the generated and hand-written gradients agree before timing them.</summary>
+internal static class Check
+{
+    public static void Agree(string name, double value, double handValue, ReadOnlySpan<double> generated, ReadOnlySpan<double> hand, double relative)
+    {
+        bool Close(double a, double b) => Math.Abs(a - b) <= relative * Math.Max(1, Math.Max(Math.Abs(a), Math.Abs(b)));
+        if (!Close(value, handValue))
+        {
+            throw new InvalidOperationException($"{name}: generated value {value:R} but hand-written {handValue:R}.");
+        }
+
+        for (int i = 0; i < generated.Length; i++)
+        {
+            if (!Close(generated[i], hand[i]))
+            {
+                throw new InvalidOperationException($"{name}: gradient[{i}] generated {generated[i]:R} but hand-written {hand[i]:R}.");
+            }
+        }
+    }
 }

@@ -18,7 +18,10 @@ public static partial class ScalarFunctions
         return f;
     }
 
-    /// <summary>Hand-written gradient of <see cref="Rosenbrock"/>: one pass.</summary>
+    /// <summary>
+    /// Hand-written gradient of <see cref="Rosenbrock"/>: one pass, each dx[i] written once; the term that
+    /// x[i + 1] receives from term i is carried in a register, so no element is read back.
+    /// </summary>
     public static double RosenbrockHandGradient(double[] x, Span<double> dx)
     {
         if (dx.Length != x.Length)
@@ -26,18 +29,24 @@ public static partial class ScalarFunctions
             throw new ArgumentException("dx must have the length of x.", nameof(dx));
         }
 
-        dx.Clear();
+        if (x.Length == 0)
+        {
+            return 0;
+        }
+
         double f = 0;
+        double carry = 0;
         for (int i = 0; i < x.Length - 1; i++)
         {
             double xi = x[i];
             double a = 1 - xi;
             double b = x[i + 1] - xi * xi;
             f += a * a + 100 * b * b;
-            dx[i] += -2 * a - 400 * b * xi;
-            dx[i + 1] += 200 * b;
+            dx[i] = carry - 2 * a - 400 * b * xi;
+            carry = 200 * b;
         }
 
+        dx[x.Length - 1] = carry;
         return f;
     }
 
