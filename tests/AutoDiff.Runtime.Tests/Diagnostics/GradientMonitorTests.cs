@@ -35,6 +35,49 @@ public class GradientMonitorTests
     }
 
     [Fact]
+    public void DeepSigmoidWithStandardNormalWeightsSaturatesAndVanishes()
+    {
+        // N(0, 1) weights with fan-in 32 give pre-activations of standard deviation ≈ 3: many sigmoids saturate.
+        var model = new DeepMlp(Depth, Width, ActivationKind.Sigmoid, Init.StandardNormal);
+        var monitor = new GradientMonitor(model, new GradientMonitorOptions { Interval = 1 });
+        model.Probes = Enumerable.Range(0, model.HiddenLayers)
+            .Select(l => monitor.AddActivation($"layer{l:00}.sigmoid", ActivationKind.Sigmoid, Width)).ToArray();
+        var optimizer = new Sgd(model.Parameters, new SgdOptions { LearningRate = 0.01 });
+        for (int step = 1; step <= 4; step++)
+        {
+            model.ForwardBackward();
+            optimizer.Step();
+            monitor.OnStepEnd(step);
+        }
+
+        IReadOnlyList<DiagnosticFinding> findings = monitor.GetFindings();
+        DiagnosticFinding vanishing = Assert.Single(findings, f => f.Kind == FindingKind.VanishingGradient);
+        Assert.InRange(vanishing.Evidence["firstToLastRatio"], 0, 1e-3);
+        Assert.Contains(findings, f => f.Kind == FindingKind.Saturation);
+        Assert.Contains("Saturated activations make it worse", vanishing.Message, StringComparison.Ordinal);
+        Assert.InRange(model.Probes[10].StatisticsAt(monitor.RecordCount - 1).SaturatedShare, 0.4f, 1f);
+    }
+
+    [Fact]
+    public void PreClippingNormFromTheTrainerFeedsTheExplodingRule()
+    {
+        var model = new ConstantGradientModel(5e3f);
+        var monitor = new GradientMonitor([model.Slot], new GradientMonitorOptions { Interval = 1 });
+        var trainer = new Trainer(model, new Sgd([model.Slot], new SgdOptions { LearningRate = 1e-6 }), 4, 0, new TrainerOptions
+        {
+            Epochs = 1, BatchSize = 1, ClipGradientNorm = 1.0, Progress = ProgressMode.None, Callbacks = [monitor],
+        });
+
+        trainer.Fit();
+
+        // The gradients the optimizer used were clipped to norm 1; the explosion is still reported.
+        Assert.Equal(1.0, monitor.TensorStatisticsAt(0)[0].Norm, 1e-5);
+        DiagnosticFinding finding = Assert.Single(monitor.GetFindings(), f => f.Kind == FindingKind.ExplodingGradient);
+        Assert.Equal(1e4, finding.Evidence["norm"], 1e-1); // 5e3 in each of 4 elements
+        Assert.Contains("before clipping", Assert.Single(finding.Subjects), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void DeepReluWithHeInitialisationIsNotFlagged()
     {
         var model = new DeepMlp(Depth, Width, ActivationKind.Relu, Init.He);
@@ -505,6 +548,20 @@ public class GradientMonitorTests
         }
 
         return monitor;
+    }
+
+    /// <summary>A 2 × 2 parameter whose gradient is the same constant at every step.</summary>
+    private sealed class ConstantGradientModel(float gradient) : ITrainingModel
+    {
+        public ParameterSlot Slot { get; } = ParameterSlot.Create("c.weight", 2, 2);
+
+        public float ComputeLossAndGradients(ReadOnlySpan<int> batch)
+        {
+            Slot.Gradient.Span.Fill(gradient);
+            return 1f;
+        }
+
+        public BatchEvaluation Evaluate(DataSplit split, ReadOnlySpan<int> batch) => new(0, 0);
     }
 
     /// <summary>A one-parameter model whose gradient turns into NaN at its third step.</summary>
