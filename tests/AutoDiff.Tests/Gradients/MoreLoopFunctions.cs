@@ -242,4 +242,42 @@ public static partial class MoreLoopFunctions
 
         return s;
     }
+
+    /// <summary>A return three loops deep: for, while, foreach over a span.</summary>
+    [Differentiable]
+    public static double ReturnThreeLoopsDeep(ReadOnlySpan<double> x, double limit)
+    {
+        double s = 0;
+        for (int round = 0; round < 3; round++)
+        {
+            int k = 0;
+            while (k < 2)
+            {
+                foreach (double v in x)
+                {
+                    s = s * 0.75 + v * v - 0.25 * -v;
+                    if (s > limit)
+                    {
+                        return -s * limit;
+                    }
+                }
+
+                k++;
+            }
+        }
+
+        return s;
+    }
+
+    [Differentiable]
+    public static double UnaryMinusOnCallsAndElements(double[] x, double c)
+    {
+        double s = -Helpers.Square(c);
+        for (int i = 0; i < x.Length; i++)
+        {
+            s -= -x[i] * -Helpers.Softplus(-x[i] * c);
+        }
+
+        return -s;
+    }
 }

@@ -198,4 +198,30 @@ public sealed class MoreLoopGradientTests
     [Fact]
     public void Gradient_ThroughArrayElementsPassedToCalleesInALoop_MatchesFiniteDifferences() =>
         Check.Array(525, M.ElementArgumentsToCallees, M.ElementArgumentsToCalleesGradient);
+
+    [Fact]
+    public void Gradient_OfReturnThreeLoopsDeep_MatchesFiniteDifferencesWhetherOrNotItReturns()
+    {
+        var s = new Sampler(526);
+        int returned = 0;
+        foreach (int n in new[] { 0, 1, 2, 3, 4, 4, 4, 6, 6, 6 })
+        {
+            double[] x = s.Array(n, -1.5, 1.5);
+            double limit = s.Next(0.5, 6);
+            double[] g = new double[n];
+            double value = M.ReturnThreeLoopsDeepGradient(x, limit, g, out double dl);
+            Assert.Equal(M.ReturnThreeLoopsDeep(x, limit), value);
+            FiniteDifference.AssertGradient(p => M.ReturnThreeLoopsDeep(p.AsSpan(0, n), p[n]), Pack.Concat(x, new[] { limit }), Pack.Concat(g, new[] { dl }));
+            if (value < -0.2) // the return gives -s·limit < -limit² ≤ -0.25; otherwise s ≥ -1/16
+            {
+                returned++;
+            }
+        }
+
+        Assert.True(returned > 0, "no point took the deep return");
+    }
+
+    [Fact]
+    public void Gradient_OfUnaryMinusOnCallsAndElements_MatchesFiniteDifferences() =>
+        Check.ArrayScalar(527, M.UnaryMinusOnCallsAndElements, M.UnaryMinusOnCallsAndElementsGradient);
 }
