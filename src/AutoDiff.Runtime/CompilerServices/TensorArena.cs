@@ -13,7 +13,9 @@ public sealed class TensorArena
     [ThreadStatic] private static TensorArena? s_current;
 
     private readonly List<Tensor> _slots = new();
+    private readonly List<int[]> _indexSlots = new();
     private int _cursor;
+    private int _indexCursor;
 
     /// <summary>Gets the arena of the generated gradient running on this thread, if any.</summary>
     public static TensorArena? Current => s_current;
@@ -31,6 +33,7 @@ public sealed class TensorArena
         var scope = new Scope(s_current);
         s_current = this;
         _cursor = 0;
+        _indexCursor = 0;
         return scope;
     }
 
@@ -68,6 +71,36 @@ public sealed class TensorArena
         tensor.Span.Clear();
         return tensor;
     }
+
+    /// <summary>The next integer buffer of at least <paramref name="length"/> elements (for indices such as max-pool winners).</summary>
+    /// <param name="length">The number of elements needed.</param>
+    /// <returns>The buffer; only its first <paramref name="length"/> elements are meaningful.</returns>
+    public int[] RentIndices(int length)
+    {
+        if (_indexCursor < _indexSlots.Count && _indexSlots[_indexCursor].Length >= length)
+        {
+            return _indexSlots[_indexCursor++];
+        }
+
+        Allocations++;
+        int[] buffer = new int[length];
+        if (_indexCursor < _indexSlots.Count)
+        {
+            _indexSlots[_indexCursor] = buffer;
+        }
+        else
+        {
+            _indexSlots.Add(buffer);
+        }
+
+        _indexCursor++;
+        return buffer;
+    }
+
+    /// <summary>Rents integer indices from the current arena, or allocates them when no generated gradient is running.</summary>
+    /// <param name="length">The number of elements needed.</param>
+    /// <returns>The buffer.</returns>
+    public static int[] RentIndicesOrAllocate(int length) => s_current is { } arena ? arena.RentIndices(length) : new int[length];
 
     /// <summary>Rents a tensor from the current arena, or allocates one when no generated gradient is running.</summary>
     /// <param name="shape">The shape.</param>

@@ -14,7 +14,7 @@ namespace AutoDiff;
 /// <c>static void FPullback(p1, …, pn, R result, R resultGradient, Tensor? g1, …)</c> with one gradient per tensor
 /// parameter, to which it ADDS ∂loss/∂pᵢ given ∂loss/∂result (a null gradient is not wanted).
 /// </remarks>
-public static class TensorOps
+public static partial class TensorOps
 {
     /// <summary>The matrix product <c>a · b</c> of a [m, k] and a [k, n] tensor.</summary>
     /// <param name="a">The left matrix, [m, k].</param>
