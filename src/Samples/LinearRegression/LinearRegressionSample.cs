@@ -132,9 +132,12 @@ public static partial class LinearRegressionSample
         AddIf(plots, Plots.PointsAndLines(
             output.FilePath("linear-regression-fit.png"), "Linear regression by gradient descent", x, y,
             [($"fit: y = {Fmt(w[0])}x + {Fmt(b[0])}", w[0], b[0]), ("y = 3x + 2.5", 3, 2.5)]));
+        // The distance to the least-squares optimum shows gradient descent's linear convergence, down to float rounding.
+        double optimum = Mse((float)olsW, (float)olsB, xs, ys);
+        double[] excess = losses.Select(loss => loss - optimum).TakeWhile(gap => gap > 1e-6).ToArray();
         AddIf(plots, Plots.Lines(
             output.FilePath("linear-regression-loss.png"), "Linear regression: training loss", "step", "mean squared error",
-            [Series.OverSteps("loss", losses)]));
+            [Series.OverSteps("loss", losses), Series.OverSteps("loss − least-squares optimum", excess)]));
         foreach (string plot in plots)
         {
             output.Wrote("plot", plot);
