@@ -111,6 +111,29 @@ public static class SampleProgram
                 },
                 output)),
         new(
+            "fashion-mnist",
+            "the seed's CNN (or --model mlp) on Fashion-MNIST with RMSprop, gradients generated from the model's Loss (seed 001)",
+            [
+                new("model", "NAME", "cnn (default) or mlp"),
+                new("epochs", "N", "passes over the training set (default 5)"),
+                new("batch", "N", "minibatch size (default 64)"),
+                new("lr", "RATE", "RMSprop learning rate (default 0.001)"),
+                new("limit", "N", "use only the first N training images (default all)"),
+                new("data", "DIR", $"folder with the four IDX files (default {AutoDiff.Data.FashionMnist.DefaultDirectory}, else the embedded subset)"),
+            ],
+            (args, output) => ImageClassification.FashionMnistSample.Run(
+                new ImageClassification.FashionMnistSample.Options
+                {
+                    Model = args.GetString("model", "cnn"),
+                    Epochs = args.GetInt("epochs", 5, 1),
+                    BatchSize = args.GetInt("batch", 64, 1),
+                    LearningRate = args.GetPositiveDouble("lr", 1e-3),
+                    TrainLimit = args.GetInt("limit", 0, 0),
+                    Data = args.GetStringOrNull("data"),
+                    Seed = args.GetUInt64("seed", 42),
+                },
+                output)),
+        new(
             "newton",
             "Newton's method on Rosenbrock with exact Hessians from the generator (second-order mode)",
             [new("dimensions", "N", "dimensions of the Rosenbrock function (default 4)")],
@@ -123,19 +146,19 @@ public static class SampleProgram
         new(
             "data",
             "load Fashion-MNIST (installed full set, --data DIR, or the embedded subset) and print what was read",
-            [new("data", "DIR", $"folder with the four IDX files, plain or .gz (default {FashionMnist.DefaultDirectory}, else the embedded subset)")],
+            [new("data", "DIR", $"folder with the four IDX files, plain or .gz (default {AutoDiff.Data.FashionMnist.DefaultDirectory}, else the embedded subset)")],
             (args, output) => DatasetCommands.Describe(args.GetStringOrNull("data"), output)),
         new(
             "make-subset",
             "(maintainers) rebuild the embedded Fashion-MNIST subset from the full set",
             [
-                new("data", "DIR", $"the full set (default {FashionMnist.DefaultDirectory})"),
+                new("data", "DIR", $"the full set (default {AutoDiff.Data.FashionMnist.DefaultDirectory})"),
                 new("to", "DIR", "where to write (default src/Samples/Data/fashion-mnist-subset)"),
                 new("train-per-class", "N", "training images per class (default 200)"),
                 new("test-per-class", "N", "test images per class (default 50)"),
             ],
             (args, output) => DatasetCommands.MakeSubset(
-                args.GetString("data", FashionMnist.DefaultDirectory),
+                args.GetString("data", AutoDiff.Data.FashionMnist.DefaultDirectory),
                 args.GetString("to", Path.Combine("src", "Samples", "Data", DatasetCommands.SubsetFolder)),
                 args.GetInt("train-per-class", 200, 1),
                 args.GetInt("test-per-class", 50, 1),

@@ -21,10 +21,10 @@ public static class DatasetCommands
     /// <param name="output">Where to say which data was used.</param>
     /// <param name="defaultDirectory">Where the full set is looked for (tests point it elsewhere).</param>
     /// <returns>The dataset.</returns>
-    public static ImageDataset Load(string? requested, SampleOutput output, string defaultDirectory = FashionMnist.DefaultDirectory)
+    public static ImageDataset Load(string? requested, SampleOutput output, string defaultDirectory = AutoDiff.Data.FashionMnist.DefaultDirectory)
     {
         ArgumentNullException.ThrowIfNull(output);
-        ImageDataset dataset = FashionMnist.LoadRequestedDefaultOrFallback(
+        ImageDataset dataset = AutoDiff.Data.FashionMnist.LoadRequestedDefaultOrFallback(
             requested, defaultDirectory, SubsetDirectory,
             $"embedded Fashion-MNIST subset ({SubsetDirectory}); install dataset-fashion-mnist or pass --data DIR for the full set");
         output.Line($"data: {dataset.Description}");
@@ -37,16 +37,16 @@ public static class DatasetCommands
     /// <param name="output">Where to print.</param>
     /// <param name="defaultDirectory">Where the full set is looked for (tests point it elsewhere).</param>
     /// <returns>The dataset.</returns>
-    public static ImageDataset Describe(string? requested, SampleOutput output, string defaultDirectory = FashionMnist.DefaultDirectory)
+    public static ImageDataset Describe(string? requested, SampleOutput output, string defaultDirectory = AutoDiff.Data.FashionMnist.DefaultDirectory)
     {
         ArgumentNullException.ThrowIfNull(output);
         output.Heading("Fashion-MNIST: which data is used, and what it holds");
         ImageDataset dataset = Load(requested, output, defaultDirectory);
         int[] train = dataset.Train.ClassCounts(), test = dataset.Test.ClassCounts();
         var table = new Table().AddColumns("label", "class", "train", "test");
-        for (int c = 0; c < FashionMnist.ClassNames.Count; c++)
+        for (int c = 0; c < AutoDiff.Data.FashionMnist.ClassNames.Count; c++)
         {
-            table.AddRow(c.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(FashionMnist.ClassNames[c]), train[c].ToString(System.Globalization.CultureInfo.InvariantCulture), test[c].ToString(System.Globalization.CultureInfo.InvariantCulture));
+            table.AddRow(c.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(AutoDiff.Data.FashionMnist.ClassNames[c]), train[c].ToString(System.Globalization.CultureInfo.InvariantCulture), test[c].ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         output.Console.Write(table);
@@ -67,14 +67,14 @@ public static class DatasetCommands
     public static void MakeSubset(string source, string destination, int trainPerClass, int testPerClass, SampleOutput output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        ImageDataset full = FashionMnist.Load(source);
+        ImageDataset full = AutoDiff.Data.FashionMnist.Load(source);
         Directory.CreateDirectory(destination);
         LabeledImages train = Balanced(full.Train, trainPerClass, "subset of " + full.Train.Source);
         LabeledImages test = Balanced(full.Test, testPerClass, "subset of " + full.Test.Source);
         train.Save(
-            Path.Combine(destination, FashionMnist.TrainImagesFile + ".gz"), Path.Combine(destination, FashionMnist.TrainLabelsFile + ".gz"), gzip: true);
+            Path.Combine(destination, AutoDiff.Data.FashionMnist.TrainImagesFile + ".gz"), Path.Combine(destination, AutoDiff.Data.FashionMnist.TrainLabelsFile + ".gz"), gzip: true);
         test.Save(
-            Path.Combine(destination, FashionMnist.TestImagesFile + ".gz"), Path.Combine(destination, FashionMnist.TestLabelsFile + ".gz"), gzip: true);
+            Path.Combine(destination, AutoDiff.Data.FashionMnist.TestImagesFile + ".gz"), Path.Combine(destination, AutoDiff.Data.FashionMnist.TestLabelsFile + ".gz"), gzip: true);
         output.Line($"wrote {train.Count} training and {test.Count} test images ({trainPerClass} and {testPerClass} per class) to {destination}");
     }
 
