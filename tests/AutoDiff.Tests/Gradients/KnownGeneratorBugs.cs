@@ -127,10 +127,47 @@ public static partial class KnownGeneratorBugs
 
         return buf[0] + buf[1] * buf[2];
     }
+
+    /// <summary>A fresh array each iteration: the reverse sweep sees only the last one, with its elements zeroed.</summary>
+    [Differentiable]
+    public static double ArrayPerIteration(double[] x)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double[] t = new double[2];
+            t[0] = x[i] * 2;
+            t[1] = Math.Sin(x[i]) + s;
+            s += t[0] * t[1];
+        }
+
+        return s;
+    }
+
+    /// <summary>The adjoint of an array created by a conditional expression is never allocated.</summary>
+    [Differentiable]
+    public static double ConditionalArrayCreation(double[] x)
+    {
+        double[] buf = x.Length > 3 ? new double[4] : new double[2];
+        for (int i = 0; i < buf.Length && i < x.Length; i++)
+        {
+            buf[i] = x[i] * x[i];
+        }
+
+        return buf[0] + buf[1] * 3;
+    }
 }
 
 public sealed class KnownGeneratorBugTests
 {
+    [Fact]
+    public void Gradient_ThroughAnArrayCreatedInEachIteration_MatchesFiniteDifferences() =>
+        Check.Array(909, C.ArrayPerIteration, C.ArrayPerIterationGradient);
+
+    [Fact]
+    public void Gradient_ThroughAnArrayCreatedByAConditional_MatchesFiniteDifferences() =>
+        Check.Array(910, C.ConditionalArrayCreation, C.ConditionalArrayCreationGradient, lengths: new[] { 2, 3, 4, 6 });
+
     [Fact]
     public void Gradient_ThroughStackallocatedSpanLocal_MatchesFiniteDifferences() =>
         Check.Array(908, C.StackallocBuffer, C.StackallocBufferGradient, lengths: new[] { 3, 4, 6 });

@@ -78,4 +78,25 @@ public static partial class MiscFunctions
         y = Helpers.Softplus(y - x);
         return y;
     }
+
+    [Differentiable]
+    public static double ArrayRewrittenEveryRound(double[] x, double c)
+    {
+        double[] y = new double[x.Length];
+        for (int r = 0; r < 3; r++)
+        {
+            for (int i = 0; i < x.Length; i++)
+            {
+                y[i] = r == 0 ? x[i] : y[i] * c + x[i];
+            }
+        }
+
+        double s = 0;
+        for (int i = 0; i < y.Length; i++)
+        {
+            s += y[i] * y[i];
+        }
+
+        return s;
+    }
 }

@@ -44,4 +44,8 @@ public sealed class MiscGradientTests
     [Fact]
     public void Gradient_OfLocalReassignedFromCalls_MatchesFiniteDifferences() =>
         Check.Scalar(1106, Q.LocalReassignedFromCall, Q.LocalReassignedFromCallGradient, lo: -1.2, hi: 1.2);
+
+    [Fact]
+    public void Gradient_OfArrayRewrittenFromItselfEveryRound_MatchesFiniteDifferences() =>
+        Check.ArrayScalar(1107, Q.ArrayRewrittenEveryRound, Q.ArrayRewrittenEveryRoundGradient);
 }
