@@ -99,4 +99,46 @@ public static partial class MiscFunctions
 
         return s;
     }
+
+    /// <summary>A scalar parameter and the array parameter's elements overwritten in every iteration.</summary>
+    [Differentiable]
+    public static double ParameterOverwrittenInLoop(double x, double[] a)
+    {
+        double s = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            x *= 0.9 + a[i] * 0.1;
+            s += x * a[i];
+            a[i] = x;
+        }
+
+        return s + x;
+    }
+
+    /// <summary>Calls, in a loop, a function from another file and namespace whose loop returns early.</summary>
+    [Differentiable]
+    public static double LoopOfCallsToAnEarlyReturningCallee(double[] x, double c)
+    {
+        double s = 0;
+        for (int i = 0; i < 3; i++)
+        {
+            s += AutoDiff.Tests.Functions.Basic.EarlyExit(x, c + i) * c;
+        }
+
+        return s;
+    }
+
+    [Differentiable]
+    public static double WhileConditionReadsAnElement(double[] x, double limit)
+    {
+        int i = 0;
+        double s = 0;
+        while (i < x.Length && x[i] < limit)
+        {
+            s += x[i] * limit;
+            i++;
+        }
+
+        return s;
+    }
 }

@@ -48,4 +48,18 @@ public sealed class MiscGradientTests
     [Fact]
     public void Gradient_OfArrayRewrittenFromItselfEveryRound_MatchesFiniteDifferences() =>
         Check.ArrayScalar(1107, Q.ArrayRewrittenEveryRound, Q.ArrayRewrittenEveryRoundGradient);
+
+    [Fact]
+    public void Gradient_WithScalarAndArrayParametersOverwrittenInALoop_IsWithRespectToTheirEntryValues() =>
+        Check.ArrayScalar(
+            1108, (a, x) => Q.ParameterOverwrittenInLoop(x, a),
+            (double[] a, double x, Span<double> da, out double dx) => Q.ParameterOverwrittenInLoopGradient(x, a, out dx, da));
+
+    [Fact]
+    public void Gradient_ThroughALoopOfCallsToAnEarlyReturningCallee_MatchesFiniteDifferences() =>
+        Check.ArrayScalar(1109, Q.LoopOfCallsToAnEarlyReturningCallee, Q.LoopOfCallsToAnEarlyReturningCalleeGradient, clo: 0.5, chi: 3);
+
+    [Fact]
+    public void Gradient_OfWhileLoopWhoseConditionReadsAnElement_MatchesFiniteDifferences() =>
+        Check.ArrayScalar(1110, Q.WhileConditionReadsAnElement, Q.WhileConditionReadsAnElementGradient, clo: -0.5, chi: 1.5);
 }
