@@ -3,7 +3,8 @@ using AutoDiff;
 namespace AutoDiff.Tests.Gradients;
 
 /// <summary>Array initializers with differentiable elements, jagged pass-through data, self-referencing element updates,
-/// constant arguments to Log/Min/Max, a ternary choosing between arrays, locals reassigned from calls.</summary>
+/// constant arguments to Log/Min/Max, a ternary choosing between arrays, locals reassigned from calls, parameters
+/// overwritten in loops, loops of calls to early-returning callees, loop conditions reading elements.</summary>
 public static partial class MiscFunctions
 {
     [Differentiable]
