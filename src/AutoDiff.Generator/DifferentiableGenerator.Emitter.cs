@@ -67,7 +67,7 @@ public sealed partial class DifferentiableGenerator
                 text.AppendLine();
             }
 
-            string differentiable = string.Join(", ", method.Parameters.Where(p => p.IsDifferentiable).Select(p => p.Name).Concat(method.ParameterFields));
+            string differentiable = string.Join(", ", method.Parameters.Where(p => p.IsDifferentiable).Select(p => p.Name).Concat(method.ParameterFields.Select(f => f.Name)));
             string inputs = differentiable.Length == 0 ? "nothing (no parameter is differentiable)" : "<c>" + differentiable + "</c>";
             AppendLine(text, indent, "/// <summary>");
             if (output is null)

@@ -7,7 +7,7 @@ using Microsoft.CodeAnalysis;
 namespace AutoDiff.Generator;
 
 /// <summary>One <c>[Parameter]</c> member of a model type.</summary>
-internal sealed record ModelParameter(HierarchyInfo Hierarchy, string Name, int Order);
+internal sealed record ModelParameter(HierarchyInfo Hierarchy, string Name, int Order, bool IsArray);
 
 /// <summary>Writes the members every model gets: a gradient tensor per parameter, <c>GetParameters()</c>, <c>ZeroGradients()</c>.</summary>
 internal static class ModelParameters
@@ -15,27 +15,28 @@ internal static class ModelParameters
     public static ModelParameter? Parse(GeneratorAttributeSyntaxContext context)
     {
         ISymbol member = context.TargetSymbol;
-        if (member.IsStatic || member.ContainingType is null || !DifferentiableGenerator.Parser.ToTypeRef(member switch
-            {
-                IFieldSymbol f => f.Type,
-                IPropertySymbol p => p.Type,
-                _ => member.ContainingType,
-            }).IsTensor)
+        TypeRef? type = member switch
+        {
+            IFieldSymbol f => DifferentiableGenerator.Parser.ToTypeRef(f.Type),
+            IPropertySymbol p => DifferentiableGenerator.Parser.ToTypeRef(p.Type),
+            _ => null,
+        };
+        if (member.IsStatic || member.ContainingType is null || type is null || !(type.IsTensor || type.IsTensorArray))
         {
             return null;
         }
 
         var types = new System.Collections.Generic.List<TypeDeclaration>();
-        for (INamedTypeSymbol? type = member.ContainingType; type is not null; type = type.ContainingType)
+        for (INamedTypeSymbol? owner = member.ContainingType; owner is not null; owner = owner.ContainingType)
         {
-            string keyword = type.IsRecord ? (type.IsValueType ? "record struct" : "record") : type.TypeKind == TypeKind.Struct ? "struct" : "class";
-            string name = type.TypeParameters.Length > 0 ? type.Name + "<" + string.Join(", ", type.TypeParameters.Select(p => p.Name)) + ">" : type.Name;
+            string keyword = owner.IsRecord ? (owner.IsValueType ? "record struct" : "record") : owner.TypeKind == TypeKind.Struct ? "struct" : "class";
+            string name = owner.TypeParameters.Length > 0 ? owner.Name + "<" + string.Join(", ", owner.TypeParameters.Select(p => p.Name)) + ">" : owner.Name;
             types.Insert(0, new TypeDeclaration(keyword, name));
         }
 
         string? ns = member.ContainingNamespace is { IsGlobalNamespace: false } containing ? containing.ToDisplayString() : null;
         int order = member.ContainingType.GetMembers().IndexOf(member);
-        return new ModelParameter(new HierarchyInfo(ns, types.ToEquatableArray()), member.Name, order);
+        return new ModelParameter(new HierarchyInfo(ns, types.ToEquatableArray()), member.Name, order, type.IsTensorArray);
     }
 
     public static void Emit(SourceProductionContext production, ImmutableArray<ModelParameter> parameters)
@@ -67,30 +68,38 @@ internal static class ModelParameters
             foreach (ModelParameter parameter in ordered)
             {
                 string name = Identifiers.Escape(parameter.Name);
-                Line($"private global::AutoDiff.Tensor? _{parameter.Name}Gradient;");
+                string type = parameter.IsArray ? "global::AutoDiff.Tensor[]" : "global::AutoDiff.Tensor";
+                Line($"private {type}? _{parameter.Name}Gradient;");
                 text.AppendLine();
-                Line($"/// <summary>The gradient of the last differentiated loss with respect to <see cref=\"{name}\"/> (same shape).</summary>");
-                Line($"public global::AutoDiff.Tensor {parameter.Name}Gradient => global::AutoDiff.CompilerServices.ModelSupport.GradientFor(ref _{parameter.Name}Gradient, {name});");
+                Line($"/// <summary>The gradient of the last differentiated loss with respect to <see cref=\"{name}\"/> (same shape{(parameter.IsArray ? "s" : string.Empty)}).</summary>");
+                Line($"public {type} {parameter.Name}Gradient => global::AutoDiff.CompilerServices.ModelSupport.GradientFor(ref _{parameter.Name}Gradient, {name});");
                 text.AppendLine();
             }
 
             Line("/// <summary>The trainable parameters with their gradients, by name, for optimizers, checkpoints and diagnostics.</summary>");
-            Line("/// <returns>One slot per [Parameter], in declaration order.</returns>");
-            Line("public global::AutoDiff.Optimizers.ParameterSlot[] GetParameters() => new global::AutoDiff.Optimizers.ParameterSlot[]");
+            Line("/// <returns>One slot per parameter tensor (per layer for a Tensor[]), in declaration order.</returns>");
+            Line("public global::AutoDiff.Optimizers.ParameterSlot[] GetParameters()");
             Line("{");
+            Line("    var slots = new global::System.Collections.Generic.List<global::AutoDiff.Optimizers.ParameterSlot>();");
             foreach (ModelParameter parameter in ordered)
             {
-                Line($"    global::AutoDiff.CompilerServices.ModelSupport.Slot(\"{parameter.Name}\", {Identifiers.Escape(parameter.Name)}, {parameter.Name}Gradient),");
+                string name = Identifiers.Escape(parameter.Name);
+                Line(parameter.IsArray
+                    ? $"    global::AutoDiff.CompilerServices.ModelSupport.AddSlots(slots, \"{parameter.Name}\", {name}, {parameter.Name}Gradient);"
+                    : $"    slots.Add(global::AutoDiff.CompilerServices.ModelSupport.Slot(\"{parameter.Name}\", {name}, {parameter.Name}Gradient));");
             }
 
-            Line("};");
+            Line("    return slots.ToArray();");
+            Line("}");
             text.AppendLine();
             Line("/// <summary>Sets every parameter's gradient to zero.</summary>");
             Line("public void ZeroGradients()");
             Line("{");
             foreach (ModelParameter parameter in ordered)
             {
-                Line($"    {parameter.Name}Gradient.Span.Clear();");
+                Line(parameter.IsArray
+                    ? $"    foreach (global::AutoDiff.Tensor gradient in {parameter.Name}Gradient) {{ gradient.Span.Clear(); }}"
+                    : $"    {parameter.Name}Gradient.Span.Clear();");
             }
 
             Line("}");

@@ -41,7 +41,7 @@ public sealed partial class DifferentiableGenerator
         private readonly List<PendingCall> _pendingCalls = new();
         private int _syntheticCounter;
         private IParameterSymbol? _output;
-        private readonly List<string> _parameterFields = new();
+        private readonly List<LocalModel> _parameterFields = new();
         private bool _hasErrors;
         private bool _hasCompileErrors;
 
@@ -139,7 +139,8 @@ public sealed partial class DifferentiableGenerator
             {
                 if (IsModelParameter(member))
                 {
-                    _parameterFields.Add(Reserve(member, member.Name));
+                    ITypeSymbol memberType = member is IFieldSymbol field ? field.Type : ((IPropertySymbol)member).Type;
+                    _parameterFields.Add(new LocalModel(Reserve(member, member.Name), ToTypeRef(memberType)));
                 }
             }
 
@@ -1032,7 +1033,7 @@ public sealed partial class DifferentiableGenerator
                 return;
             }
 
-            ActivityAnalysis activity = ActivityAnalysis.Run(body, parameters, _parameterFields);
+            ActivityAnalysis activity = ActivityAnalysis.Run(body, parameters, _parameterFields.Select(f => f.Name));
             foreach ((Expr call, Location location, string callee) in _unknownCalls)
             {
                 var opaque = (Opaque)call;
@@ -1158,7 +1159,9 @@ public sealed partial class DifferentiableGenerator
             }
         }
 
-        private static ScalarKind KindOf(ITypeSymbol type) => type.SpecialType switch
+        private static ScalarKind KindOf(ITypeSymbol type) => type is INamedTypeSymbol { Name: "Tensor", ContainingNamespace: { Name: "AutoDiff", ContainingNamespace.IsGlobalNamespace: true } }
+            ? ScalarKind.Tensor
+            : type.SpecialType switch
         {
             SpecialType.System_Double => ScalarKind.Double,
             SpecialType.System_Single => ScalarKind.Float,

@@ -31,7 +31,7 @@ internal sealed class ActivityAnalysis
             foreach (Assign assignment in assignments)
             {
                 string? root = IrWalker.RootName(assignment.Target);
-                bool carriesDerivative = assignment.Target.Type.IsFloating || assignment.Target.Type.IsFloatingCollection || assignment.Target.Type.IsTensor;
+                bool carriesDerivative = assignment.Target.Type.IsFloating || assignment.Target.Type.IsFloatingCollection || assignment.Target.Type.IsTensor || assignment.Target.Type.IsTensorArray;
                 if (root is not null && carriesDerivative && !active.Contains(root) && analysis.IsActive(assignment.Value))
                 {
                     active.Add(root);
@@ -79,5 +79,5 @@ internal sealed class ActivityAnalysis
 
     /// <summary>True when the expression is an array or span whose elements are active.</summary>
     public bool IsActiveCollection(Expr expr) =>
-        expr.Type.IsFloatingCollection && IrWalker.RootName(expr) is { } name && _active.Contains(name);
+        (expr.Type.IsFloatingCollection || expr.Type.IsTensorArray) && IrWalker.RootName(expr) is { } name && _active.Contains(name);
 }

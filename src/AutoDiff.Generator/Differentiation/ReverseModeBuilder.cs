@@ -108,12 +108,12 @@ internal sealed class ReverseModeBuilder
             _types[_resultName] = _method.ReturnType;
         }
         body = HoistTensorCalls(body);
-        foreach (string field in _method.ParameterFields)
+        foreach (LocalModel field in _method.ParameterFields)
         {
-            _types[field] = TypeRef.Tensor;
+            _types[field.Name] = field.Type;
         }
 
-        _activity = ActivityAnalysis.Run(body, _method.Parameters, _method.ParameterFields);
+        _activity = ActivityAnalysis.Run(body, _method.Parameters, _method.ParameterFields.Select(f => f.Name));
 
         // "…loop accumulating s…; return s;": the loop's reverse needs ∂s = ∂result = 1, known before it runs.
         int count = body.Statements.Count;
@@ -602,9 +602,19 @@ internal sealed class ReverseModeBuilder
         if (IsActiveTarget(assign.Target) || (assign.Target is VarRef v && v.Type.IsTensor && _activity.IsActiveName(v.Name)))
         {
             string adjoint = AdjointOf(assign.Target).Text;
+            bool selfReferencing = root is not null && assign.Target.Type.IsTensor && IrWalker.Mentions(call, root);
+            string resultValue = target, resultAdjoint = adjoint;
+            if (selfReferencing)
+            {
+                // h = F(h, …): the pullback needs the new h as the result and the old h as the argument, and adds to
+                // the old h's adjoint while reading the new one's: take the result and its adjoint aside first.
+                resultValue = _namer.Numbered("_result");
+                resultAdjoint = _namer.Numbered("_resultAdjoint");
+            }
+
             var arguments = call.Arguments.Select(a => Print(a).Text).ToList();
-            arguments.Add(target);
-            arguments.Add(adjoint);
+            arguments.Add(resultValue);
+            arguments.Add(resultAdjoint);
             for (int i = 0; i < call.Arguments.Count; i++)
             {
                 if (!registration.HasGradient[i])
@@ -613,13 +623,46 @@ internal sealed class ReverseModeBuilder
                 }
 
                 Expr argument = call.Arguments[i];
-                arguments.Add(argument is VarRef input && _activity.IsActiveName(input.Name) && _adjointNames.TryGetValue(input.Name, out string? inputAdjoint)
-                    ? (_method.ParameterFields.Contains(input.Name) ? inputAdjoint : $"{inputAdjoint} ??= _arena.RentZeroed({Print(argument).Text}.Shape)")
-                    : "null");
+                if (argument is VarRef input && _activity.IsActiveName(input.Name) && _adjointNames.TryGetValue(input.Name, out string? inputAdjoint))
+                {
+                    arguments.Add(_method.IsModelParameter(input.Name) ? inputAdjoint : $"{inputAdjoint} ??= _arena.RentZeroed({Print(argument).Text}.Shape)");
+                }
+                else if (argument is ElementRef { Collection: VarRef layers } element && _method.IsModelParameter(layers.Name) && _adjointNames.TryGetValue(layers.Name, out string? layerAdjoints))
+                {
+                    // A layer of a [Parameter] Tensor[]: its gradient tensor exists already.
+                    arguments.Add($"{layerAdjoints}[{Print(element.Index).Text}]");
+                }
+                else
+                {
+                    arguments.Add("null");
+                }
             }
 
             reverse.Add(new Comment($"line {assign.Line}: {assign.Source}"));
             string pullback = $"{registration.DerivativeMethod}({string.Join(", ", arguments)});";
+            if (selfReferencing)
+            {
+                var body = new List<Node>
+                {
+                    new Line($"global::AutoDiff.Tensor {resultValue} = {target};"),
+                    new Line($"global::AutoDiff.Tensor {resultAdjoint} = {adjoint};"),
+                    new Line($"{adjoint} = null;"),
+                };
+                if (restore is not null)
+                {
+                    body.Add(new Line(restore));
+                }
+
+                body.Add(new Line(pullback));
+                reverse.Add(new BlockNode($"if ({adjoint} is not null)", body));
+                if (restore is not null)
+                {
+                    reverse.Add(new BlockNode("else", new List<Node> { new Line(restore) }));
+                }
+
+                return new StmtDiff(forward, reverse);
+            }
+
             if (assign.Target.Type.IsTensor)
             {
                 reverse.Add(new BlockNode($"if ({adjoint} is not null)", new List<Node> { new Line(pullback) }));
@@ -1112,7 +1155,8 @@ internal sealed class ReverseModeBuilder
         }
         else
         {
-            _hoisted.Add((type, name, "default"));
+            // References start as null! (the forward sweep assigns them before any use).
+            _hoisted.Add((type, name, type.EndsWith("Tensor", System.StringComparison.Ordinal) || type.EndsWith("]", System.StringComparison.Ordinal) ? "null!" : "default"));
             forward.Add(new Line($"{name} = {value};"));
         }
     }
@@ -1459,11 +1503,24 @@ internal sealed class ReverseModeBuilder
             }
 
             TypeRef type = _types[name];
-            if (_method.ParameterFields.Contains(name))
+            if (_method.IsModelParameter(name))
             {
                 // The model's gradient for this parameter: overwritten by this call.
-                lines.Line($"global::AutoDiff.Tensor {_adjointNames[name]} = this.{Identifiers.Escape(name)}Gradient;");
-                lines.Line($"{_adjointNames[name]}.Span.Clear();");
+                string adjoint = _adjointNames[name];
+                if (type.IsTensorArray)
+                {
+                    lines.Line($"global::AutoDiff.Tensor[] {adjoint} = this.{Identifiers.Escape(name)}Gradient;");
+                    lines.Line($"for (int _layer = 0; _layer < {adjoint}.Length; _layer++)");
+                    lines.Line("{");
+                    lines.Line($"    {adjoint}[_layer].Span.Clear();");
+                    lines.Line("}");
+                }
+                else
+                {
+                    lines.Line($"global::AutoDiff.Tensor {adjoint} = this.{Identifiers.Escape(name)}Gradient;");
+                    lines.Line($"{adjoint}.Span.Clear();");
+                }
+
                 continue;
             }
 
@@ -1476,7 +1533,7 @@ internal sealed class ReverseModeBuilder
         {
             if (!_inlineDeclared.Contains(local.Name) && !_canonicalIndices.Contains(local.Name) && !_loopScoped.Contains(local.Name))
             {
-                _hoisted.Insert(position++, (_names.Of(local.Type), Identifiers.Escape(local.Name), local.Type.Shape == TypeShape.Array ? "null!" : "default"));
+                _hoisted.Insert(position++, (_names.Of(local.Type), Identifiers.Escape(local.Name), local.Type.Shape == TypeShape.Array || local.Type.IsTensor ? "null!" : "default"));
             }
         }
     }

@@ -54,8 +54,22 @@ internal sealed record MethodModel(
     string FileName,
     string HintName,
     int Modes,
-    EquatableArray<string> ParameterFields)
+    EquatableArray<LocalModel> ParameterFields)
 {
+    /// <summary>True when <paramref name="name"/> is one of the model's <c>[Parameter]</c> members.</summary>
+    public bool IsModelParameter(string name)
+    {
+        foreach (LocalModel field in ParameterFields)
+        {
+            if (field.Name == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public const int Reverse = 1;
     public const int Forward = 2;
     public const int SecondOrder = 4;

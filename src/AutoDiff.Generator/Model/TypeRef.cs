@@ -9,6 +9,9 @@ internal enum ScalarKind
     Int,
     Long,
     Bool,
+
+    /// <summary>Elements of a <c>Tensor[]</c>.</summary>
+    Tensor,
 }
 
 /// <summary>How a value is stored: a scalar, an array, a span, or anything else (passed through untouched).</summary>
@@ -43,6 +46,9 @@ internal sealed record TypeRef(string Name, TypeShape Shape, ScalarKind Element)
 
     /// <summary>True for <c>AutoDiff.Tensor</c>.</summary>
     public bool IsTensor => Shape == TypeShape.Tensor;
+
+    /// <summary>True for <c>AutoDiff.Tensor[]</c> (a model's layers).</summary>
+    public bool IsTensorArray => Shape == TypeShape.Array && Element == ScalarKind.Tensor;
 
     public static readonly TypeRef Tensor = new("global::AutoDiff.Tensor", TypeShape.Tensor, ScalarKind.Float);
 

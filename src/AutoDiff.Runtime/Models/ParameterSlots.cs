@@ -31,4 +31,40 @@ public static class ModelSupport
 
         return gradient;
     }
+
+    /// <summary>Gradient tensors for a <c>Tensor[]</c> parameter, (re)allocated when missing or of other shapes.</summary>
+    /// <param name="gradients">The field that holds them.</param>
+    /// <param name="parameters">The parameter tensors.</param>
+    /// <returns>One gradient per parameter tensor.</returns>
+    public static Tensor[] GradientFor(ref Tensor[]? gradients, Tensor[] parameters)
+    {
+        if (gradients is null || gradients.Length != parameters.Length)
+        {
+            gradients = new Tensor[parameters.Length];
+        }
+
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            if (gradients[i] is null || gradients[i].Shape != parameters[i].Shape)
+            {
+                gradients[i] = Tensor.Zeros(parameters[i].Shape);
+            }
+        }
+
+        return gradients;
+    }
+
+    /// <summary>Adds one slot per tensor of a <c>Tensor[]</c> parameter, named <c>name[i]</c>.</summary>
+    /// <param name="slots">The list to add to.</param>
+    /// <param name="name">The parameter's name.</param>
+    /// <param name="values">The parameter tensors.</param>
+    /// <param name="gradients">Their gradients.</param>
+    public static void AddSlots(List<ParameterSlot> slots, string name, Tensor[] values, Tensor[] gradients)
+    {
+        ArgumentNullException.ThrowIfNull(slots);
+        for (int i = 0; i < values.Length; i++)
+        {
+            slots.Add(Slot($"{name}[{i}]", values[i], gradients[i]));
+        }
+    }
 }

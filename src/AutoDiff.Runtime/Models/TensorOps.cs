@@ -54,6 +54,39 @@ public static partial class TensorOps
         }
     }
 
+    /// <summary>The element-wise sum of two tensors of the same shape (a residual connection).</summary>
+    /// <param name="a">The first tensor.</param>
+    /// <param name="b">The second tensor, same shape.</param>
+    /// <returns>a + b.</returns>
+    public static Tensor Add(Tensor a, Tensor b)
+    {
+        a.RequireSameShape("Add", b);
+        Tensor result = TensorArena.RentOrAllocate(a.Shape);
+        TensorPrimitives.Add(a.ReadOnlySpan, b.ReadOnlySpan, result.Span);
+        return result;
+    }
+
+    /// <summary>Pullback of <see cref="Add"/>: both inputs receive ∂r.</summary>
+    /// <param name="a">The first input.</param>
+    /// <param name="b">The second input.</param>
+    /// <param name="result">The forward result.</param>
+    /// <param name="resultGradient">∂loss/∂result.</param>
+    /// <param name="aGradient">Accumulates ∂loss/∂a, or null.</param>
+    /// <param name="bGradient">Accumulates ∂loss/∂b, or null.</param>
+    [DerivativeOf(typeof(TensorOps), nameof(Add))]
+    public static void AddPullback(Tensor a, Tensor b, Tensor result, Tensor resultGradient, Tensor? aGradient, Tensor? bGradient)
+    {
+        if (aGradient is not null)
+        {
+            TensorPrimitives.Add(aGradient.ReadOnlySpan, resultGradient.ReadOnlySpan, aGradient.Span);
+        }
+
+        if (bGradient is not null)
+        {
+            TensorPrimitives.Add(bGradient.ReadOnlySpan, resultGradient.ReadOnlySpan, bGradient.Span);
+        }
+    }
+
     /// <summary>Adds a bias vector to every row: <c>x[r, j] + bias[j]</c>.</summary>
     /// <param name="x">The [rows, n] input.</param>
     /// <param name="bias">The [n] bias.</param>
