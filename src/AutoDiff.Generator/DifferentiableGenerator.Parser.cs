@@ -41,6 +41,8 @@ public sealed partial class DifferentiableGenerator
         private readonly List<PendingCall> _pendingCalls = new();
         private int _syntheticCounter;
         private IParameterSymbol? _output;
+        private readonly List<(Assign Assign, Location Location, bool InLoop)> _collectionAssignments = new();
+        private int _loopDepth;
         private readonly List<LocalModel> _parameterFields = new();
         private bool _hasErrors;
         private bool _hasCompileErrors;
@@ -122,6 +124,14 @@ public sealed partial class DifferentiableGenerator
 
             foreach (SyntaxNode node in _syntax.DescendantNodes())
             {
+                if (node is StackAllocArrayCreationExpressionSyntax or ImplicitStackAllocArrayCreationExpressionSyntax &&
+                    semanticModel.GetTypeInfo(node, _cancellationToken).ConvertedType is INamedTypeSymbol { TypeArguments.Length: 1 } spanType &&
+                    spanType.TypeArguments[0].SpecialType is SpecialType.System_Double or SpecialType.System_Single)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedConstruct, node.GetLocation(), SourceText(node),
+                        "stackalloc of floating values is not supported: the reverse sweep needs storage that outlives the statement; use new double[n]");
+                }
+
                 SyntaxToken? keyword = node switch
                 {
                     UnsafeStatementSyntax u => u.UnsafeKeyword,
@@ -442,7 +452,9 @@ public sealed partial class DifferentiableGenerator
                             ConvertStatement(after, step);
                         }
 
+                        _loopDepth++;
                         Block body = ConvertEmbedded(forLoop.Body);
+                        _loopDepth--;
                         output.Add(new Loop(line, HeaderText(forLoop.Syntax), new Block(init.ToEquatableArray()), condition, new Block(step.ToEquatableArray()), body, false));
                         break;
                     }
@@ -456,7 +468,9 @@ public sealed partial class DifferentiableGenerator
                             condition = new Unary(TypeRef.Bool, "!", condition);
                         }
 
+                        _loopDepth++;
                         Block body = ConvertEmbedded(whileLoop.Body);
+                        _loopDepth--;
                         output.Add(new Loop(line, HeaderText(whileLoop.Syntax), Block.Empty, condition, Block.Empty, body, !whileLoop.ConditionIsTop));
                         break;
                     }
@@ -554,7 +568,18 @@ public sealed partial class DifferentiableGenerator
             Expr? converted = ConvertExpression(value);
             if (converted is not null)
             {
-                output.Add(new Assign(line, source, target, converted, null, true));
+                var assign = new Assign(line, source, target, converted, null, true);
+                TrackCollectionAssignment(assign, value);
+                output.Add(assign);
+            }
+        }
+
+        /// <summary>Remembers assignments of whole arrays/spans: checked once activity is known (ReportUnknownCalls).</summary>
+        private void TrackCollectionAssignment(Assign assign, IOperation value)
+        {
+            if (assign.Target is VarRef { Type.IsFloatingCollection: true })
+            {
+                _collectionAssignments.Add((assign, value.Syntax.GetLocation(), _loopDepth > 0));
             }
         }
 
@@ -579,7 +604,9 @@ public sealed partial class DifferentiableGenerator
                         Expr? value = ConvertExpression(assignment.Value);
                         if (value is not null)
                         {
-                            output.Add(new Assign(line, source, target, value, null, false));
+                            var assign = new Assign(line, source, target, value, null, false);
+                            TrackCollectionAssignment(assign, assignment.Value);
+                            output.Add(assign);
                         }
 
                         return;
@@ -709,7 +736,9 @@ public sealed partial class DifferentiableGenerator
                 element = new Cast(variable.Type, element);
             }
 
+            _loopDepth++;
             Block body = ConvertEmbedded(forEach.Body);
+            _loopDepth--;
             var statements = new List<Stmt> { new Assign(line, header, variable, element, null, true) };
             statements.AddRange(body.Statements);
             output.Add(new Loop(line, header, init, condition, step, new Block(statements.ToEquatableArray()), false));
@@ -1028,15 +1057,43 @@ public sealed partial class DifferentiableGenerator
 
         private void ReportUnknownCalls(Block body, List<ParameterModel> parameters)
         {
-            if (_unknownCalls.Count == 0 && _externalCalls.Count == 0)
+            if (_unknownCalls.Count == 0 && _externalCalls.Count == 0 && _collectionAssignments.Count == 0)
             {
                 return;
             }
 
             ActivityAnalysis activity = ActivityAnalysis.Run(body, parameters, _parameterFields.Select(f => f.Name));
+            foreach ((Assign assign, Location location, bool inLoop) in _collectionAssignments)
+            {
+                bool carriesDerivatives = activity.IsActiveName(((VarRef)assign.Target).Name) ||
+                                          IrWalker.DescendantsAndSelf(assign.Value).Any(activity.IsActiveCollection);
+                if (!carriesDerivatives)
+                {
+                    continue;
+                }
+
+                if (assign.Value is not NewArray)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedConstruct, location, assign.Source,
+                        "an array or span that carries derivatives can only be created with new T[n]; aliasing another array or span, a slice of one, or choosing one with ?: is not supported yet: index the original instead");
+                }
+                else if (inLoop)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedConstruct, location, assign.Source,
+                        "an array that carries derivatives cannot be allocated inside a loop yet; allocate it once before the loop and overwrite its elements");
+                }
+            }
+
             foreach ((Expr call, Location location, string callee) in _unknownCalls)
             {
                 var opaque = (Opaque)call;
+                if (opaque.Type.IsFloatingCollection && opaque.Arguments.Any(activity.IsActiveCollection))
+                {
+                    Report(DiagnosticDescriptors.UnsupportedConstruct, location, callee,
+                        "a view or slice of an array that carries derivatives (AsSpan, Slice, …) is not supported yet; pass the whole array and an offset");
+                    continue;
+                }
+
                 if (opaque.Type.Name == "void" && opaque.Arguments.Any(a => activity.IsActive(a) || activity.IsActiveCollection(a)))
                 {
                     Report(DiagnosticDescriptors.UnknownDerivative, location, callee, "a method that returns void cannot have a derivative; return the value instead");

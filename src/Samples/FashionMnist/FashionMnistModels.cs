@@ -6,15 +6,15 @@ namespace AutoDiff.Samples.ImageClassification;
 /// </summary>
 public sealed partial class SeedCnn : IImageClassifier
 {
-    /// <summary>Creates the model with He-normal weights and zero biases.</summary>
+    /// <summary>Creates the model with Glorot-uniform weights and zero biases (Keras' defaults, as in the seed).</summary>
     /// <param name="seed">The initialisation seed.</param>
     public SeedCnn(int seed)
     {
-        C1 = He(new Shape(32, 1, 3, 3), 9, seed);
-        C2 = He(new Shape(64, 32, 3, 3), 32 * 9, seed + 1);
-        C3 = He(new Shape(64, 64, 3, 3), 64 * 9, seed + 2);
-        D1 = He(new Shape(576, 64), 576, seed + 3);
-        D2 = He(new Shape(64, 10), 64, seed + 4);
+        C1 = Glorot(new Shape(32, 1, 3, 3), 1 * 9, 32 * 9, seed);
+        C2 = Glorot(new Shape(64, 32, 3, 3), 32 * 9, 64 * 9, seed + 1);
+        C3 = Glorot(new Shape(64, 64, 3, 3), 64 * 9, 64 * 9, seed + 2);
+        D1 = Glorot(new Shape(576, 64), 576, 64, seed + 3);
+        D2 = Glorot(new Shape(64, 10), 64, 10, seed + 4);
     }
 
     /// <summary>Gets the first convolution's filters, [32, 1, 3, 3].</summary>
@@ -79,6 +79,13 @@ public sealed partial class SeedCnn : IImageClassifier
     public float LossAndGradient(Tensor images, int[] labels) => LossGradient(images, labels);
 
     internal static Tensor He(Shape shape, int fanIn, int seed) => Tensor.Normal(shape, 0f, MathF.Sqrt(2f / fanIn), seed);
+
+    /// <summary>Glorot/Xavier uniform: U(-l, l) with l = √(6 / (fanIn + fanOut)).</summary>
+    internal static Tensor Glorot(Shape shape, int fanIn, int fanOut, int seed)
+    {
+        float limit = MathF.Sqrt(6f / (fanIn + fanOut));
+        return Tensor.Uniform(shape, -limit, limit, seed);
+    }
 }
 
 /// <summary>The MLP alternative (<c>--model mlp</c>): 784 → 256 → 128 → 10 with ReLU.</summary>

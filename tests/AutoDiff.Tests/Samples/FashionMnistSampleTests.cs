@@ -23,9 +23,9 @@ public sealed class FashionMnistSampleTests
             },
             SampleOutput.Plain(log));
 
-        // 10 balanced classes: chance is 10 %.
+        // 10 balanced classes: chance is 10 %; one short epoch must clearly beat it.
         Assert.Contains("embedded", result.Data, StringComparison.Ordinal);
-        Assert.True(result.TestAccuracy[0] > 0.4, $"test accuracy {result.TestAccuracy[0]:P1}\n{log}");
+        Assert.True(result.TestAccuracy[0] > 0.25, $"test accuracy {result.TestAccuracy[0]:P1}\n{log}");
         Assert.True(result.EpochLosses[0] < Math.Log(10), $"training loss {result.EpochLosses[0]}");
     }
 }

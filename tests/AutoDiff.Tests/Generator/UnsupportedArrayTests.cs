@@ -1,0 +1,58 @@
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace AutoDiff.Tests.Generator;
+
+/// <summary>
+/// Array shapes the reverse sweep cannot follow yet must be compile errors, never silently wrong gradients
+/// (each case was a wrong gradient or a crash found by the finite-difference suite).
+/// </summary>
+public sealed class UnsupportedArrayTests
+{
+    private const string Usings = "using System;\nusing AutoDiff;\n\nnamespace Demo;\n\n";
+
+    [Theory]
+    [InlineData("alias", "double[] y = x; return y[0] * y[1];")]
+    [InlineData("conditional array", "double[] y = x[0] > 0 ? x : new double[2]; return y[0];")]
+    [InlineData("swapped buffers", "double[] a = new double[2]; double[] b = new double[2]; a[0] = x[0]; double[] t = a; a = b; b = t; return b[0];")]
+    [InlineData("array in a loop", "double s = 0; for (int i = 0; i < 2; i++) { double[] t = new double[2]; t[0] = x[i]; s += t[0] * t[0]; } return s;")]
+    [InlineData("slice passed on", "return Sum(x.AsSpan(1, 1));")]
+    [InlineData("stackalloc", "Span<double> t = stackalloc double[2]; t[0] = x[0]; return t[0] * t[0];")]
+    public void ArrayConstructs_TheReverseSweepCannotFollow_AreCompileErrors(string name, string body)
+    {
+        var (result, _, _) = GeneratorHarness.Run(Usings + $$"""
+            public static partial class C
+            {
+                [Differentiable]
+                public static double Sum(ReadOnlySpan<double> v) => v[0];
+
+                [Differentiable]
+                public static double F(double[] x)
+                {
+                    {{body}}
+                }
+            }
+            """);
+
+        Assert.True(result.Diagnostics.Any(d => d.Id == "AD0010" && d.Severity == DiagnosticSeverity.Error), name + ": " + string.Join("; ", result.Diagnostics));
+    }
+
+    [Fact]
+    public void AliasOfDataArray_IsAllowed()
+    {
+        var (result, output, _) = GeneratorHarness.Run(Usings + """
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double w, [NoDerivative] double[] data)
+                {
+                    double[] rows = data;
+                    return w * rows[0];
+                }
+            }
+            """);
+
+        Assert.DoesNotContain(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Empty(GeneratorHarness.Errors(output));
+    }
+}
