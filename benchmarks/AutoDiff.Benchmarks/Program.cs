@@ -1,3 +1,10 @@
+using AutoDiff.Benchmarks.Scalar;
 using BenchmarkDotNet.Running;
+
+// Two ratio programs for the shared, noisy machine (variants timed in alternation), then BenchmarkDotNet.
+if (InterleavedRatios.TryRun(args) || LstmRatios.TryRun(args))
+{
+    return;
+}
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using AutoDiff.Tests.AdBench;
+using AutoDiff.Tests.AdBenchLstm;
+
+namespace AutoDiff.Benchmarks.Scalar;
+
+/// <summary>
+/// ADBench's D-LSTM (lstm_l2_c1024): time(generated gradient) / time(objective), the two timed in alternation so that
+/// load that comes and goes on the shared machine hits both alike; the ratio is the median of per-round ratios.
+/// Run with the benchmark project's argument <c>--lstm-ratios [rounds]</c>.
+/// </summary>
+public static class LstmRatios
+{
+    /// <summary>Runs <see cref="Run"/> when <paramref name="args"/> is <c>--lstm-ratios [rounds]</c>.</summary>
+    /// <param name="args">The command line.</param>
+    /// <returns>True when it ran.</returns>
+    public static bool TryRun(string[] args)
+    {
+        if (args.Length == 0 || args[0] != "--lstm-ratios")
+        {
+            return false;
+        }
+
+        Run(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 21);
+        return true;
+    }
+
+    /// <summary>Times the objective and its generated gradient and writes a Markdown table row.</summary>
+    /// <param name="output">Where to write.</param>
+    /// <param name="rounds">How many alternations.</param>
+    public static void Run(TextWriter output, int rounds)
+    {
+        LstmInstance lstm = LstmInstance.Read(GmmData.File("lstm", "lstm_l2_c1024.txt"));
+        double[] dMain = new double[lstm.MainParams.Length];
+        double[] dExtra = new double[lstm.ExtraParams.Length];
+        double Objective() => Lstm.Objective(lstm.Layers, lstm.Characters, lstm.Size, lstm.MainParams, lstm.ExtraParams, lstm.State, lstm.Sequence);
+        double Gradient() => Lstm.ObjectiveGradient(lstm.Layers, lstm.Characters, lstm.Size, lstm.MainParams, lstm.ExtraParams, lstm.State, lstm.Sequence, dMain, dExtra);
+        for (int warmUp = 0; warmUp < 20; warmUp++)
+        {
+            Objective();
+            Gradient();
+        }
+
+        var objective = new List<double>();
+        var gradient = new List<double>();
+        var ratios = new List<double>();
+        for (int round = 0; round < rounds; round++)
+        {
+            double f = Time(Objective), g = Time(Gradient);
+            objective.Add(f);
+            gradient.Add(g);
+            ratios.Add(g / f);
+        }
+
+        output.WriteLine("| case | objective | generated gradient | gradient / objective |");
+        output.WriteLine("|---|---:|---:|---:|");
+        output.WriteLine($"| ADBench LSTM l=2 c=1024 b=14 | {Median(objective):F1} µs | {Median(gradient):F1} µs | {Median(ratios):F2} |");
+    }
+
+    private static double Time(Func<double> f)
+    {
+        const int Repetitions = 5;
+        var clock = Stopwatch.StartNew();
+        double sink = 0;
+        for (int i = 0; i < Repetitions; i++)
+        {
+            sink += f();
+        }
+
+        GC.KeepAlive(sink);
+        return clock.Elapsed.TotalMilliseconds * 1000 / Repetitions;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToList();
+        return sorted[sorted.Count / 2];
+    }
+}
