@@ -87,6 +87,79 @@ public static partial class TensorOps
         }
     }
 
+    /// <summary>
+    /// Batch normalisation of an [N, F] input with the batch's statistics (training mode): each feature is shifted to
+    /// mean 0 and scaled to variance 1 over the batch, then scaled by <paramref name="gamma"/> and shifted by
+    /// <paramref name="beta"/> (ε = 1e-5).
+    /// </summary>
+    /// <param name="x">The [N, F] input.</param>
+    /// <param name="gamma">The [F] scale.</param>
+    /// <param name="beta">The [F] shift.</param>
+    /// <returns>The normalised tensor.</returns>
+    public static Tensor BatchNorm(Tensor x, Tensor gamma, Tensor beta)
+    {
+        if (x.Rank != 2 || gamma.Rank != 1 || beta.Rank != 1 || x.Dim(1) != gamma.Dim(0) || gamma.Shape != beta.Shape)
+        {
+            throw new ArgumentException($"BatchNorm: input {x.Shape}, gamma {gamma.Shape} and beta {beta.Shape} do not fit; expected [N, F], [F] and [F].");
+        }
+
+        Tensor result = TensorArena.RentOrAllocate(x.Shape);
+        Tensor statistics = TensorArena.RentOrAllocate(new Shape(4, x.Dim(1)));
+        BatchNormStatistics(x, gamma, beta, statistics, result);
+        return result;
+    }
+
+    /// <summary>Pullback of <see cref="BatchNorm"/> (through the batch statistics).</summary>
+    /// <param name="x">The input.</param>
+    /// <param name="gamma">The scale.</param>
+    /// <param name="beta">The shift.</param>
+    /// <param name="result">The forward result.</param>
+    /// <param name="resultGradient">∂loss/∂result.</param>
+    /// <param name="xGradient">Accumulates ∂loss/∂x, or null.</param>
+    /// <param name="gammaGradient">Accumulates ∂loss/∂gamma, or null.</param>
+    /// <param name="betaGradient">Accumulates ∂loss/∂beta, or null.</param>
+    [DerivativeOf(typeof(TensorOps), nameof(BatchNorm))]
+    public static void BatchNormPullback(Tensor x, Tensor gamma, Tensor beta, Tensor result, Tensor resultGradient, Tensor? xGradient, Tensor? gammaGradient, Tensor? betaGradient)
+    {
+        int features = x.Dim(1);
+        Tensor statistics = TensorArena.RentOrAllocate(new Shape(4, features));
+        Tensor scratch = TensorArena.RentOrAllocate(x.Shape);
+        BatchNormStatistics(x, gamma, beta, statistics, scratch);
+        Tensor dx = TensorArena.RentOrAllocate(x.Shape);
+        Tensor dgamma = TensorArena.RentOrAllocate(gamma.Shape);
+        Tensor dbeta = TensorArena.RentOrAllocate(beta.Shape);
+        Span<float> stats = statistics.Span;
+        Kernels.BatchNorm.Backward<float>(
+            x.ReadOnlySpan, resultGradient.ReadOnlySpan, x.Dim(0), features, 1, gamma.ReadOnlySpan,
+            stats.Slice(2 * features, features), stats.Slice(3 * features, features), dx.Span, dgamma.Span, dbeta.Span);
+        if (xGradient is not null)
+        {
+            TensorPrimitives.Add(xGradient.ReadOnlySpan, dx.ReadOnlySpan, xGradient.Span);
+        }
+
+        if (gammaGradient is not null)
+        {
+            TensorPrimitives.Add(gammaGradient.ReadOnlySpan, dgamma.ReadOnlySpan, gammaGradient.Span);
+        }
+
+        if (betaGradient is not null)
+        {
+            TensorPrimitives.Add(betaGradient.ReadOnlySpan, dbeta.ReadOnlySpan, betaGradient.Span);
+        }
+    }
+
+    /// <summary>Runs the training-mode forward; statistics rows: running mean, running variance, batch mean, inverse std.</summary>
+    private static void BatchNormStatistics(Tensor x, Tensor gamma, Tensor beta, Tensor statistics, Tensor result)
+    {
+        int features = x.Dim(1);
+        Span<float> stats = statistics.Span;
+        stats.Slice(0, features).Clear();
+        stats.Slice(features, features).Fill(1f);
+        Kernels.BatchNorm.ForwardTraining<float>(
+            x.ReadOnlySpan, x.Dim(0), features, 1, gamma.ReadOnlySpan, beta.ReadOnlySpan, 1e-5f, 0f,
+            stats.Slice(0, features), stats.Slice(features, features), stats.Slice(2 * features, features), stats.Slice(3 * features, features), result.Span);
+    }
+
     /// <summary>Adds a bias vector to every row: <c>x[r, j] + bias[j]</c>.</summary>
     /// <param name="x">The [rows, n] input.</param>
     /// <param name="bias">The [n] bias.</param>

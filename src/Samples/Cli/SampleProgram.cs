@@ -134,6 +134,13 @@ public static class SampleProgram
                 },
                 output)),
         new(
+            "vanishing",
+            "a 20-layer MLP: sigmoid, then ReLU + He, then residual, then batch norm, each with the gradient monitor (seed 003)",
+            [new("depth", "N", "hidden layers (default 20)"), new("steps", "N", "SGD steps per network (default 150)")],
+            (args, output) => Vanishing.VanishingSample.Execute(
+                new Vanishing.VanishingSample.Options { Depth = args.GetInt("depth", 20, 1, 200), Steps = args.GetInt("steps", 150, 1), Seed = args.GetUInt64("seed", 42) },
+                output)),
+        new(
             "newton",
             "Newton's method on Rosenbrock with exact Hessians from the generator (second-order mode)",
             [new("dimensions", "N", "dimensions of the Rosenbrock function (default 4)")],
