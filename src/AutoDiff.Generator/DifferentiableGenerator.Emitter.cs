@@ -99,17 +99,7 @@ public sealed partial class DifferentiableGenerator
             }
             else
             {
-                foreach (string line in spec.BodyLines)
-                {
-                    if (line.Length == 0)
-                    {
-                        text.AppendLine();
-                    }
-                    else
-                    {
-                        AppendLine(text, indent + 1, line);
-                    }
-                }
+                AppendLines(text, indent + 1, spec.BodyLines);
             }
 
             AppendLine(text, indent, "}");
@@ -179,17 +169,7 @@ public sealed partial class DifferentiableGenerator
                     AppendLine(text, indent + 1, $"global::AutoDiff.CompilerServices.GradientBuffer.CheckLength({name}.Length, {Identifiers.Escape(parameter.Name)}.Length, \"{name}\", \"{parameter.Name}\");");
                 }
 
-                foreach (string line in spec.ForwardLines)
-                {
-                    if (line.Length == 0)
-                    {
-                        text.AppendLine();
-                    }
-                    else
-                    {
-                        AppendLine(text, indent + 1, line);
-                    }
-                }
+                AppendLines(text, indent + 1, spec.ForwardLines);
             }
 
             AppendLine(text, indent, "}");
@@ -224,17 +204,7 @@ public sealed partial class DifferentiableGenerator
             AppendLine(text, indent, "[global::System.CodeDom.Compiler.GeneratedCode(\"AutoDiff.Generator\", \"1.0.0\")]");
             AppendLine(text, indent, $"{modifiers}{names.Of(method.ReturnType)} {method.Name}GradientDual({string.Join(", ", dualParameters)})");
             AppendLine(text, indent, "{");
-            foreach (string line in spec.DualLines)
-            {
-                if (line.Length == 0)
-                {
-                    text.AppendLine();
-                }
-                else
-                {
-                    AppendLine(text, indent + 1, line);
-                }
-            }
+            AppendLines(text, indent + 1, spec.DualLines);
 
             AppendLine(text, indent, "}");
             text.AppendLine();
@@ -354,17 +324,7 @@ public sealed partial class DifferentiableGenerator
             AppendLine(text, indent, "[global::System.CodeDom.Compiler.GeneratedCode(\"AutoDiff.Generator\", \"1.0.0\")]");
             AppendLine(text, indent, $"{modifiers}void {method.Name}Hessian({string.Join(", ", method.Parameters.Select(p => p.Declaration))}, global::System.Span<double> hessian)");
             AppendLine(text, indent, "{");
-            foreach (string line in hessian)
-            {
-                if (line.Length == 0)
-                {
-                    text.AppendLine();
-                }
-                else
-                {
-                    AppendLine(text, indent + 1, line);
-                }
-            }
+            AppendLines(text, indent + 1, hessian);
 
             AppendLine(text, indent, "}");
         }
@@ -425,7 +385,15 @@ public sealed partial class DifferentiableGenerator
             string parameters = string.Join(", ", method.Parameters.Select(p => p.Declaration)) + $", global::System.Span<{element}> jacobian";
             AppendLine(text, indent, $"{method.Accessibility} {(method.IsStatic ? "static " : string.Empty)}void {method.Name}Jacobian({parameters})");
             AppendLine(text, indent, "{");
-            foreach (string line in body)
+            AppendLines(text, indent + 1, body);
+
+            AppendLine(text, indent, "}");
+        }
+
+        /// <summary>Writes lines at an indentation level, leaving blank lines blank.</summary>
+        private static void AppendLines(StringBuilder text, int indent, System.Collections.Generic.IEnumerable<string> lines)
+        {
+            foreach (string line in lines)
             {
                 if (line.Length == 0)
                 {
@@ -433,11 +401,9 @@ public sealed partial class DifferentiableGenerator
                 }
                 else
                 {
-                    AppendLine(text, indent + 1, line);
+                    AppendLine(text, indent, line);
                 }
             }
-
-            AppendLine(text, indent, "}");
         }
 
         private static void AppendLine(StringBuilder text, int indent, string line) =>
