@@ -98,6 +98,12 @@ internal static class DiagnosticDescriptors
         "A differentiable value is passed to parameter '{1}' of '{0}', but '{1}' is [NoDerivative] there, so its derivative would be lost; remove [NoDerivative] from '{1}' (or give the registered derivative an output for it), or pass a constant",
         DiagnosticSeverity.Error);
 
+    /// <summary>AD0016: <c>A chain of {0} saturating activations … vanishing gradients</c>.</summary>
+    public static readonly DiagnosticDescriptor SaturatingChain = Create(
+        "AD0016", "Chain of saturating activations: vanishing-gradient risk",
+        "This {0} is the {1} saturating activation (sigmoid/tanh) in a chain with no residual connection or normalisation in between: each one multiplies the gradient by at most {2}, so the first layers will learn much more slowly than the last (vanishing gradients). Use ReLU-family activations with He initialisation, add residual connections (TensorOps.Add(h, f(h))) or batch normalisation between layers, or suppress AD0016 if the depth is intended.",
+        DiagnosticSeverity.Warning);
+
     /// <summary>AD0099: <c>The AutoDiff generator failed on '{0}': {1}</c>.</summary>
     public static readonly DiagnosticDescriptor InternalError = Create(
         "AD0099", "Internal generator error",
@@ -108,7 +114,7 @@ internal static class DiagnosticDescriptors
     {
         TypeNotPartial, UnsupportedReturnType, UnsupportedParameter, TryNotSupported, GotoNotSupported,
         LambdaNotSupported, UnsafeNotSupported, AsyncOrIteratorNotSupported, UnknownDerivative, UnsupportedConstruct,
-        ParameterDoesNotAffectResult, GenericMethodNotSupported, NoBody, InvalidDerivativeRegistration, DerivativeDropped, InternalError,
+        ParameterDoesNotAffectResult, GenericMethodNotSupported, NoBody, InvalidDerivativeRegistration, DerivativeDropped, SaturatingChain, InternalError,
     };
 
     public static DiagnosticDescriptor ById(string id)

@@ -42,6 +42,7 @@ public sealed partial class DifferentiableGenerator
         private int _syntheticCounter;
         private IParameterSymbol? _output;
         private readonly List<(Assign Assign, Location Location, bool InLoop)> _collectionAssignments = new();
+        private readonly Dictionary<DiffCall, Location> _callLocations = new(ReferenceComparer<DiffCall>.Instance);
         private int _loopDepth;
         private readonly List<LocalModel> _parameterFields = new();
         private bool _hasErrors;
@@ -198,6 +199,14 @@ public sealed partial class DifferentiableGenerator
 
             if (body is not null && !_hasErrors)
             {
+                foreach ((DiffCall call, int length) in SaturationAnalysis.Find(body))
+                {
+                    string chain = length < 0 ? "n-th (one per loop iteration, applied to its own output)" : length.ToString(CultureInfo.InvariantCulture) + "th";
+                    string factor = call.Callee.Name == "Sigmoid" ? "1/4" : "1 (less once saturated)";
+                    Report(DiagnosticDescriptors.SaturatingChain, _callLocations.TryGetValue(call, out Location? where) ? where : _syntax.Identifier.GetLocation(), call.Callee.Name, chain, factor);
+                    break; // one warning per method is enough to explain the risk
+                }
+
                 foreach (string unused in DependencyAnalysis.ParametersNotAffectingResult(body, parameters))
                 {
                     IParameterSymbol symbol = _method.Parameters.First(p => _names[p] == unused);
@@ -1018,6 +1027,7 @@ public sealed partial class DifferentiableGenerator
                 var callee = new CalleeRef(target.ContainingType!.ToDisplayString(TypeFormat), target.Name, target.IsStatic, sameType, parameters, Registrations.KeyOf(target), isDifferentiable);
                 var call = new DiffCall(resultType, callee, receiver, arguments.ToEquatableArray());
                 _externalCalls.Add((call, target, invocation.Syntax.GetLocation()));
+                _callLocations[call] = invocation.Syntax.GetLocation();
                 return call;
             }
 

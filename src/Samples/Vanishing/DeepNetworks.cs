@@ -60,6 +60,8 @@ public sealed partial class SigmoidNetwork : IDeepNetwork
         Tensor h = x;
         for (int i = 0; i < W.Length; i++)
         {
+            // The compiler warns here (AD0016: a chain of sigmoids with nothing in between); this sample wants the
+            // chain, so Samples.csproj keeps AD0016 a warning rather than an error.
             h = TensorOps.Sigmoid(TensorOps.AddBias(TensorOps.MatMul(h, W[i]), B[i]));
         }
 

@@ -141,6 +141,24 @@ public sealed class DiagnosticTests
             public static double Caller(double x, double y) => [|Scaled(x, y * 2)|] + y;
         }
         """)]
+    [InlineData("AD0016", DiagnosticSeverity.Warning, """
+        public sealed partial class Deep
+        {
+            [Parameter] public Tensor[] W = new Tensor[0];
+
+            [Differentiable]
+            public float Loss(Tensor x, [NoDerivative] int[] labels)
+            {
+                Tensor h = x;
+                for (int i = 0; i < W.Length; i++)
+                {
+                    h = [|TensorOps.Sigmoid(TensorOps.MatMul(h, W[i]))|];
+                }
+
+                return TensorOps.SoftmaxCrossEntropy(h, labels);
+            }
+        }
+        """)]
     public void Diagnostic_IsReportedWithSeverityAtTheMarkedCode(string id, DiagnosticSeverity severity, string marked)
     {
         string source = Usings + marked;
@@ -157,6 +175,47 @@ public sealed class DiagnosticTests
         Assert.Equal(end, diagnostic.Location.SourceSpan.End);
         Assert.DoesNotContain(driverDiagnostics, d => d.Id == "CS8785");
         Assert.False(string.IsNullOrWhiteSpace(diagnostic.GetMessage()));
+    }
+
+    [Theory]
+    [InlineData("h = TensorOps.Add(h, TensorOps.Sigmoid(TensorOps.MatMul(h, W[i])));")]
+    [InlineData("h = TensorOps.Sigmoid(TensorOps.BatchNorm(TensorOps.MatMul(h, W[i]), G[i], G[i]));")]
+    [InlineData("h = TensorOps.Relu(TensorOps.MatMul(h, W[i]));")]
+    public void SaturatingChainWarning_IsNotReported_WithResidualsNormalisationOrRelu(string layer)
+    {
+        var (result, _, _) = GeneratorHarness.Run(Usings + $$"""
+            public sealed partial class Deep
+            {
+                [Parameter] public Tensor[] W = new Tensor[0];
+                [Parameter] public Tensor[] G = new Tensor[0];
+
+                [Differentiable]
+                public float Loss(Tensor x, [NoDerivative] int[] labels)
+                {
+                    Tensor h = x;
+                    for (int i = 0; i < W.Length; i++)
+                    {
+                        {{layer}}
+                    }
+
+                    return TensorOps.SoftmaxCrossEntropy(h, labels);
+                }
+            }
+            """);
+
+        Assert.DoesNotContain(result.Diagnostics, d => d.Id == "AD0016");
+    }
+
+    [Fact]
+    public void SaturatingChainWarning_CountsStraightLineChains()
+    {
+        string Network(int sigmoids) => Usings + "public sealed partial class Net { [Parameter] public Tensor W = Tensor.Zeros(2, 2);\n" +
+            "[Differentiable] public float Loss(Tensor x, [NoDerivative] int[] labels) { Tensor h = x;\n" +
+            string.Concat(Enumerable.Repeat("h = TensorOps.Tanh(TensorOps.MatMul(h, W));\n", sigmoids)) +
+            "return TensorOps.SoftmaxCrossEntropy(h, labels); } }";
+
+        Assert.DoesNotContain(GeneratorHarness.Run(Network(3)).Result.Diagnostics, d => d.Id == "AD0016");
+        Assert.Contains(GeneratorHarness.Run(Network(4)).Result.Diagnostics, d => d.Id == "AD0016");
     }
 
     [Fact]
