@@ -225,15 +225,9 @@ public static partial class TensorOps
             return;
         }
 
-        ReadOnlySpan<float> input = x.ReadOnlySpan, dy = resultGradient.ReadOnlySpan;
-        Span<float> dx = xGradient.Span;
-        for (int i = 0; i < dx.Length; i++)
-        {
-            if (input[i] > 0)
-            {
-                dx[i] += dy[i];
-            }
-        }
+        Tensor scratch = TensorArena.RentOrAllocate(x.Shape);
+        Activations.ReluBackward<float>(x.ReadOnlySpan, resultGradient.ReadOnlySpan, scratch.Span);
+        TensorPrimitives.Add(xGradient.ReadOnlySpan, scratch.ReadOnlySpan, xGradient.Span);
     }
 
     /// <summary>The logistic function 1 / (1 + e⁻ˣ) element-wise.</summary>
@@ -259,12 +253,9 @@ public static partial class TensorOps
             return;
         }
 
-        ReadOnlySpan<float> y = result.ReadOnlySpan, dy = resultGradient.ReadOnlySpan;
-        Span<float> dx = xGradient.Span;
-        for (int i = 0; i < dx.Length; i++)
-        {
-            dx[i] += dy[i] * y[i] * (1 - y[i]);
-        }
+        Tensor scratch = TensorArena.RentOrAllocate(x.Shape);
+        Activations.SigmoidBackward<float>(result.ReadOnlySpan, resultGradient.ReadOnlySpan, scratch.Span);
+        TensorPrimitives.Add(xGradient.ReadOnlySpan, scratch.ReadOnlySpan, xGradient.Span);
     }
 
     /// <summary>tanh element-wise.</summary>
@@ -290,12 +281,9 @@ public static partial class TensorOps
             return;
         }
 
-        ReadOnlySpan<float> y = result.ReadOnlySpan, dy = resultGradient.ReadOnlySpan;
-        Span<float> dx = xGradient.Span;
-        for (int i = 0; i < dx.Length; i++)
-        {
-            dx[i] += dy[i] * (1 - (y[i] * y[i]));
-        }
+        Tensor scratch = TensorArena.RentOrAllocate(x.Shape);
+        Activations.TanhBackward<float>(result.ReadOnlySpan, resultGradient.ReadOnlySpan, scratch.Span);
+        TensorPrimitives.Add(xGradient.ReadOnlySpan, scratch.ReadOnlySpan, xGradient.Span);
     }
 
     /// <summary>Mean softmax cross-entropy of [rows, classes] logits against one integer label per row (numerically stable).</summary>
