@@ -599,6 +599,8 @@ internal sealed class ReverseModeBuilder
 
         bool declareHere = firstDefinition && root is not null && _inlineDeclared.Contains(root);
         forward.Add(new Line(ForwardAssignment(assign, declareHere)));
+        string operation = call.Callee.ContainingType.Replace("global::", string.Empty).Split('.').Last() + "." + call.Callee.Name;
+        forward.Add(AnomalyCheck(target, operation, assign.Line));
         if (IsActiveTarget(assign.Target) || (assign.Target is VarRef v && v.Type.IsTensor && _activity.IsActiveName(v.Name)))
         {
             string adjoint = AdjointOf(assign.Target).Text;
@@ -640,6 +642,14 @@ internal sealed class ReverseModeBuilder
 
             reverse.Add(new Comment($"line {assign.Line}: {assign.Source}"));
             string pullback = $"{registration.DerivativeMethod}({string.Join(", ", arguments)});";
+            var checks = new List<Node>();
+            for (int i = 0; i < call.Arguments.Count; i++)
+            {
+                if (registration.HasGradient[i] && call.Arguments[i] is VarRef checkedInput && _adjointNames.TryGetValue(checkedInput.Name, out string? checkedAdjoint) && !_method.IsModelParameter(checkedInput.Name))
+                {
+                    checks.Add(AnomalyCheck(checkedAdjoint, "backward of " + operation, assign.Line));
+                }
+            }
             if (selfReferencing)
             {
                 var body = new List<Node>
@@ -654,6 +664,7 @@ internal sealed class ReverseModeBuilder
                 }
 
                 body.Add(new Line(pullback));
+                body.AddRange(checks);
                 reverse.Add(new BlockNode($"if ({adjoint} is not null)", body));
                 if (restore is not null)
                 {
@@ -665,7 +676,9 @@ internal sealed class ReverseModeBuilder
 
             if (assign.Target.Type.IsTensor)
             {
-                reverse.Add(new BlockNode($"if ({adjoint} is not null)", new List<Node> { new Line(pullback) }));
+                var body = new List<Node> { new Line(pullback) };
+                body.AddRange(checks);
+                reverse.Add(new BlockNode($"if ({adjoint} is not null)", body));
                 if (!firstDefinition)
                 {
                     reverse.Add(new Line($"{adjoint} = null;"));
@@ -674,6 +687,7 @@ internal sealed class ReverseModeBuilder
             else
             {
                 reverse.Add(new Line(pullback));
+                reverse.AddRange(checks);
                 if (!firstDefinition)
                 {
                     reverse.Add(new Line($"{adjoint} = 0;"));
@@ -688,6 +702,10 @@ internal sealed class ReverseModeBuilder
 
         return new StmtDiff(forward, reverse);
     }
+
+    /// <summary>Anomaly mode: one flag test per tensor operation when off; a NaN/∞ scan naming the source line when on.</summary>
+    private Node AnomalyCheck(string value, string operation, int line) =>
+        new Line($"if (global::AutoDiff.AnomalyDetection.IsEnabled) global::AutoDiff.AnomalyDetection.Check({value}, \"{operation}\", \"{_method.FileName}\", {line});");
 
     /// <summary>
     /// Gives every tensor operation nested in an expression its own statement (<c>_t1 = MatMul(x, W)</c>), so that its
