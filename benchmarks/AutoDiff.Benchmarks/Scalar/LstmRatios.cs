@@ -35,26 +35,34 @@ public static class LstmRatios
         double[] dExtra = new double[lstm.ExtraParams.Length];
         double Objective() => Lstm.Objective(lstm.Layers, lstm.Characters, lstm.Size, lstm.MainParams, lstm.ExtraParams, lstm.State, lstm.Sequence);
         double Gradient() => Lstm.ObjectiveGradient(lstm.Layers, lstm.Characters, lstm.Size, lstm.MainParams, lstm.ExtraParams, lstm.State, lstm.Sequence, dMain, dExtra);
+        double Manual() => LstmManual.Gradient(lstm.Layers, lstm.Characters, lstm.Size, lstm.MainParams, lstm.ExtraParams, lstm.State, lstm.Sequence, dMain, dExtra);
         for (int warmUp = 0; warmUp < 20; warmUp++)
         {
             Objective();
             Gradient();
+            Manual();
         }
 
         var objective = new List<double>();
         var gradient = new List<double>();
+        var manual = new List<double>();
         var ratios = new List<double>();
+        var versusManual = new List<double>();
+        var manualRatios = new List<double>();
         for (int round = 0; round < rounds; round++)
         {
-            double f = Time(Objective), g = Time(Gradient);
+            double f = Time(Objective), g = Time(Gradient), m = Time(Manual);
             objective.Add(f);
             gradient.Add(g);
+            manual.Add(m);
             ratios.Add(g / f);
+            versusManual.Add(g / m);
+            manualRatios.Add(m / f);
         }
 
-        output.WriteLine("| case | objective | generated gradient | gradient / objective |");
-        output.WriteLine("|---|---:|---:|---:|");
-        output.WriteLine($"| ADBench LSTM l=2 c=1024 b=14 | {Median(objective):F1} µs | {Median(gradient):F1} µs | {Median(ratios):F2} |");
+        output.WriteLine("| case | objective | generated gradient | hand-written gradient | generated / hand-written | generated / objective | hand-written / objective |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        output.WriteLine($"| ADBench LSTM l=2 c=1024 b=14 | {Median(objective):F1} µs | {Median(gradient):F1} µs | {Median(manual):F1} µs | {Median(versusManual):F2} | {Median(ratios):F2} | {Median(manualRatios):F2} |");
     }
 
     private static double Time(Func<double> f)

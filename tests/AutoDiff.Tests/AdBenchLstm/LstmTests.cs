@@ -49,6 +49,27 @@ public sealed class LstmTests
     }
 
     [Fact]
+    public void HandWrittenGradient_MatchesAdBenchGoldenAndTheGeneratedOne()
+    {
+        LstmInstance lstm = LstmInstance.Read(Path.Combine(DataDirectory, "lstm", "lstm_l2_c1024.txt"));
+        double[] expectedGradient = ReadValues(Path.Combine(DataDirectory, "golden", "lstm_l2_c1024.J.txt"));
+        double[] dMain = new double[lstm.MainParams.Length], dExtra = new double[lstm.ExtraParams.Length];
+        double[] gMain = new double[lstm.MainParams.Length], gExtra = new double[lstm.ExtraParams.Length];
+
+        double manual = LstmManual.Gradient(lstm.Layers, lstm.Characters, lstm.Size, lstm.MainParams, lstm.ExtraParams, lstm.State, lstm.Sequence, dMain, dExtra);
+        double generated = Lstm.ObjectiveGradient(lstm.Layers, lstm.Characters, lstm.Size, lstm.MainParams, lstm.ExtraParams, lstm.State, lstm.Sequence, gMain, gExtra);
+
+        Assert.Equal(generated, manual, 12);
+        double[] gradient = dMain.Concat(dExtra).ToArray();
+        double[] generatedGradient = gMain.Concat(gExtra).ToArray();
+        for (int i = 0; i < gradient.Length; i++)
+        {
+            Assert.True(Math.Abs(gradient[i] - expectedGradient[i]) <= 1e-8, $"element {i}: hand-written {gradient[i]:R}, golden {expectedGradient[i]:R}");
+            Assert.True(Math.Abs(gradient[i] - generatedGradient[i]) <= 1e-12, $"element {i}: hand-written {gradient[i]:R}, generated {generatedGradient[i]:R}");
+        }
+    }
+
+    [Fact]
     public void GeneratedGradient_OnFourLayers_MatchesFiniteDifferencesOnSampledElements()
     {
         LstmInstance lstm = LstmInstance.Read(Path.Combine(DataDirectory, "lstm", "lstm_l4_c1024.txt"));
