@@ -225,9 +225,28 @@ public static partial class TensorOps
             return;
         }
 
-        Tensor scratch = TensorArena.RentOrAllocate(x.Shape);
-        Activations.ReluBackward<float>(x.ReadOnlySpan, resultGradient.ReadOnlySpan, scratch.Span);
-        TensorPrimitives.Add(xGradient.ReadOnlySpan, scratch.ReadOnlySpan, xGradient.Span);
+        // ∂x += x > 0 ? ∂r : 0, in one vectorised pass (no scratch tensor).
+        ReadOnlySpan<float> input = x.ReadOnlySpan, dy = resultGradient.ReadOnlySpan;
+        Span<float> dx = xGradient.Span;
+        int i = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            int width = System.Numerics.Vector<float>.Count;
+            for (; i <= dx.Length - width; i += width)
+            {
+                var positive = System.Numerics.Vector.GreaterThan(new System.Numerics.Vector<float>(input.Slice(i)), System.Numerics.Vector<float>.Zero);
+                var update = System.Numerics.Vector.ConditionalSelect(positive, new System.Numerics.Vector<float>(dy.Slice(i)), System.Numerics.Vector<float>.Zero);
+                (new System.Numerics.Vector<float>(dx.Slice(i)) + update).CopyTo(dx.Slice(i));
+            }
+        }
+
+        for (; i < dx.Length; i++)
+        {
+            if (input[i] > 0)
+            {
+                dx[i] += dy[i];
+            }
+        }
     }
 
     /// <summary>The logistic function 1 / (1 + e⁻ˣ) element-wise.</summary>
