@@ -160,6 +160,73 @@ public static partial class TensorOps
             stats.Slice(0, features), stats.Slice(features, features), stats.Slice(2 * features, features), stats.Slice(3 * features, features), result.Span);
     }
 
+    /// <summary>The element-wise (Hadamard) product of two tensors of the same shape, as in an LSTM's gates.</summary>
+    /// <param name="a">The first tensor.</param>
+    /// <param name="b">The second tensor, same shape.</param>
+    /// <returns>a ⊙ b.</returns>
+    public static Tensor Multiply(Tensor a, Tensor b)
+    {
+        a.RequireSameShape("Multiply", b);
+        Tensor result = TensorArena.RentOrAllocate(a.Shape);
+        TensorPrimitives.Multiply(a.ReadOnlySpan, b.ReadOnlySpan, result.Span);
+        return result;
+    }
+
+    /// <summary>Pullback of <see cref="Multiply"/>: ∂a += ∂r ⊙ b, ∂b += ∂r ⊙ a.</summary>
+    /// <param name="a">The first input.</param>
+    /// <param name="b">The second input.</param>
+    /// <param name="result">The forward result.</param>
+    /// <param name="resultGradient">∂loss/∂result.</param>
+    /// <param name="aGradient">Accumulates ∂loss/∂a, or null.</param>
+    /// <param name="bGradient">Accumulates ∂loss/∂b, or null.</param>
+    [DerivativeOf(typeof(TensorOps), nameof(Multiply))]
+    public static void MultiplyPullback(Tensor a, Tensor b, Tensor result, Tensor resultGradient, Tensor? aGradient, Tensor? bGradient)
+    {
+        if (aGradient is not null)
+        {
+            TensorPrimitives.MultiplyAdd(resultGradient.ReadOnlySpan, b.ReadOnlySpan, aGradient.ReadOnlySpan, aGradient.Span);
+        }
+
+        if (bGradient is not null)
+        {
+            TensorPrimitives.MultiplyAdd(resultGradient.ReadOnlySpan, a.ReadOnlySpan, bGradient.ReadOnlySpan, bGradient.Span);
+        }
+    }
+
+    /// <summary>One time step of a [time, batch, features] sequence, as a [batch, features] tensor (a copy).</summary>
+    /// <param name="sequence">The sequence.</param>
+    /// <param name="step">The time step.</param>
+    /// <returns>The step's [batch, features] values.</returns>
+    public static Tensor TimeStep(Tensor sequence, int step)
+    {
+        if (sequence.Rank != 3 || step < 0 || step >= sequence.Dim(0))
+        {
+            throw new ArgumentException($"TimeStep: cannot take step {step} of a sequence of shape {sequence.Shape}; expected [time, batch, features].");
+        }
+
+        int size = sequence.Dim(1) * sequence.Dim(2);
+        Tensor result = TensorArena.RentOrAllocate(new Shape(sequence.Dim(1), sequence.Dim(2)));
+        sequence.ReadOnlySpan.Slice(step * size, size).CopyTo(result.Span);
+        return result;
+    }
+
+    /// <summary>Pullback of <see cref="TimeStep"/>: the gradient goes back into that step's slice.</summary>
+    /// <param name="sequence">The sequence.</param>
+    /// <param name="step">The time step.</param>
+    /// <param name="result">The forward result.</param>
+    /// <param name="resultGradient">∂loss/∂result.</param>
+    /// <param name="sequenceGradient">Accumulates ∂loss/∂sequence, or null.</param>
+    [DerivativeOf(typeof(TensorOps), nameof(TimeStep))]
+    public static void TimeStepPullback(Tensor sequence, int step, Tensor result, Tensor resultGradient, Tensor? sequenceGradient)
+    {
+        if (sequenceGradient is not null)
+        {
+            int size = sequence.Dim(1) * sequence.Dim(2);
+            Span<float> slice = sequenceGradient.Span.Slice(step * size, size);
+            TensorPrimitives.Add(slice, resultGradient.ReadOnlySpan, slice);
+        }
+    }
+
     /// <summary>Adds a bias vector to every row: <c>x[r, j] + bias[j]</c>.</summary>
     /// <param name="x">The [rows, n] input.</param>
     /// <param name="bias">The [n] bias.</param>
