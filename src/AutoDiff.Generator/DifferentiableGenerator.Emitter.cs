@@ -7,7 +7,8 @@ namespace AutoDiff.Generator;
 public sealed partial class DifferentiableGenerator
 {
     /// <summary>What stage 3 writes for one method: the model's signature facts and the gradient body.</summary>
-    internal sealed record GradientSpec(MethodModel Method, EquatableArray<string> BodyLines, EquatableArray<string> ForwardLines, EquatableArray<string> DualLines, bool UsesArena = false);
+    /// <param name="SplitForwardLines">For a method on tensors, the body of its recording forward (<see cref="BodyLines"/> is its pullback).</param>
+    internal sealed record GradientSpec(MethodModel Method, EquatableArray<string> BodyLines, EquatableArray<string> ForwardLines, EquatableArray<string> DualLines, bool UsesArena = false, EquatableArray<string> SplitForwardLines = default);
 
     /// <summary>Stage 3: writes the gradient method as C# source, re-opening every containing type as partial.</summary>
     internal static class Emitter
@@ -33,6 +34,18 @@ public sealed partial class DifferentiableGenerator
                 AppendLine(text, indent, $"partial {type.Keyword} {type.NameWithTypeParameters}");
                 AppendLine(text, indent, "{");
                 indent++;
+            }
+
+            if (method.IsSplit)
+            {
+                EmitSplit(text, indent, spec);
+                while (indent > 0)
+                {
+                    indent--;
+                    AppendLine(text, indent, "}");
+                }
+
+                return text.ToString();
             }
 
             ParameterModel? output = method.Output;
@@ -127,6 +140,79 @@ public sealed partial class DifferentiableGenerator
             }
 
             return text.ToString();
+        }
+
+        /// <summary>
+        /// A method on tensors gets a recording forward and a pullback, registered (for other assemblies) with
+        /// <c>[DerivativeOf(…, Forward = …)]</c>; callers run them inside their own forward and reverse sweeps.
+        /// </summary>
+        private static void EmitSplit(StringBuilder text, int indent, GradientSpec spec)
+        {
+            MethodModel method = spec.Method;
+            string modifiers = $"{method.Accessibility} {(method.IsStatic ? "static " : string.Empty)}";
+            string parameters = string.Join(", ", method.Parameters.Select(p => p.Declaration));
+            string forwardName = method.Name + "Forward";
+            string reverseName = method.Name + "Reverse";
+            string source = $"{method.FileName}, lines {method.FirstLine}-{method.LastLine}";
+
+            AppendLine(text, indent, "/// <summary>");
+            AppendLine(text, indent, $"/// Computes <c>{method.Name}</c> and records on the thread's shared tapes what <see cref=\"{reverseName}\"/> needs:");
+            AppendLine(text, indent, $"/// the forward sweep of the reverse-mode derivative of {source}. Called by generated gradients;");
+            AppendLine(text, indent, $"/// every call must be matched by one call of <c>{reverseName}</c>, in reverse order.");
+            AppendLine(text, indent, "/// </summary>");
+            AppendLine(text, indent, $"/// <returns>The value of <c>{method.Name}</c>.</returns>");
+            AppendLine(text, indent, "[global::System.CodeDom.Compiler.GeneratedCode(\"AutoDiff.Generator\", \"1.0.0\")]");
+            AppendLine(text, indent, "[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+            AppendLine(text, indent, $"{modifiers}global::AutoDiff.Tensor {forwardName}({parameters})");
+            AppendLine(text, indent, "{");
+            if (spec.BodyLines.Count == 0)
+            {
+                string reason = (method.StubReason ?? "it could not be differentiated").Replace("\"", "\\\"");
+                AppendLine(text, indent + 1, $"throw new global::System.NotSupportedException(\"AutoDiff did not generate {forwardName}: {reason}.\");");
+            }
+            else
+            {
+                AppendLines(text, indent + 1, spec.SplitForwardLines);
+            }
+
+            AppendLine(text, indent, "}");
+            text.AppendLine();
+
+            var reverseParameters = method.Parameters.Select(p => p.Declaration).ToList();
+            reverseParameters.Add("global::AutoDiff.Tensor result");
+            reverseParameters.Add("global::AutoDiff.Tensor? resultGradient");
+            foreach (ParameterModel parameter in method.Parameters.Where(p => p.GradientName is not null))
+            {
+                reverseParameters.Add($"global::AutoDiff.Tensor? {parameter.GradientName}");
+            }
+
+            string differentiable = string.Join(", ", method.Parameters.Where(p => p.IsDifferentiable).Select(p => p.Name).Concat(method.ParameterFields.Select(f => f.Name)));
+            AppendLine(text, indent, "/// <summary>");
+            AppendLine(text, indent, $"/// The pullback of <c>{method.Name}</c>: given ∂loss/∂result, adds ∂loss/∂({differentiable}) to the gradients");
+            AppendLine(text, indent, $"/// (a null gradient is not wanted{(method.ParameterFields.Count > 0 ? "; [Parameter] gradients are this object's" : string.Empty)}), popping what <see cref=\"{forwardName}\"/> recorded:");
+            AppendLine(text, indent, $"/// the reverse sweep of the reverse-mode derivative of {source}.");
+            AppendLine(text, indent, "/// </summary>");
+            AppendLine(text, indent, "[global::System.CodeDom.Compiler.GeneratedCode(\"AutoDiff.Generator\", \"1.0.0\")]");
+            AppendLine(text, indent, "[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+            if (method.IsStatic)
+            {
+                string owner = method.QualifiedTypeName;
+                AppendLine(text, indent, $"[global::AutoDiff.DerivativeOf(typeof({owner}), nameof({owner}.{method.Name}), Forward = nameof({owner}.{forwardName}))]");
+            }
+
+            AppendLine(text, indent, $"{modifiers}void {reverseName}({string.Join(", ", reverseParameters)})");
+            AppendLine(text, indent, "{");
+            if (spec.BodyLines.Count == 0)
+            {
+                string reason = (method.StubReason ?? "it could not be differentiated").Replace("\"", "\\\"");
+                AppendLine(text, indent + 1, $"throw new global::System.NotSupportedException(\"AutoDiff did not generate {reverseName}: {reason}.\");");
+            }
+            else
+            {
+                AppendLines(text, indent + 1, spec.BodyLines);
+            }
+
+            AppendLine(text, indent, "}");
         }
 
         private static void EmitForward(StringBuilder text, int indent, GradientSpec spec)

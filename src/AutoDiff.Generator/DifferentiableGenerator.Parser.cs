@@ -108,7 +108,7 @@ public sealed partial class DifferentiableGenerator
                 }
             }
 
-            if (!returnType.IsFloating && !_method.IsAsync && _output is null)
+            if (!returnType.IsFloating && !returnType.IsTensor && !_method.IsAsync && _output is null)
             {
                 Report(DiagnosticDescriptors.UnsupportedReturnType, _syntax.ReturnType.GetLocation(), _method.Name, _method.ReturnType.ToDisplayString());
             }
@@ -224,7 +224,7 @@ public sealed partial class DifferentiableGenerator
                 _method.Name,
                 AccessibilityText(_method.DeclaredAccessibility),
                 _method.IsStatic,
-                returnType.IsFloating ? returnType : TypeRef.Double,
+                returnType.IsFloating || returnType.IsTensor ? returnType : TypeRef.Double,
                 string.Empty,
                 parameters.ToEquatableArray(),
                 _locals.ToEquatableArray(),
@@ -234,8 +234,9 @@ public sealed partial class DifferentiableGenerator
                 lines.EndLinePosition.Line + 1,
                 System.IO.Path.GetFileName(_syntax.SyntaxTree.FilePath),
                 $"{hierarchy.FileNamePrefix}.{_method.Name}{overloadSuffix}.Gradient.g.cs",
-                ReadModes(),
-                _parameterFields.ToEquatableArray());
+                returnType.IsTensor ? MethodModel.Reverse : ReadModes(),
+                _parameterFields.ToEquatableArray(),
+                returnType.IsTensor ? Registrations.KeyOf(_method) : null);
             return new ParseResult(model, _diagnostics.ToEquatableArray(), _pendingCalls.ToEquatableArray());
         }
 
@@ -314,7 +315,9 @@ public sealed partial class DifferentiableGenerator
             {
                 TypeRef type = ToTypeRef(parameter.Type);
                 bool noDerivative = parameter.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == NoDerivativeAttributeName);
-                bool differentiableType = type.IsFloating || type.IsFloatingCollection;
+                // A function on tensors is differentiated with respect to its tensor parameters (pullback form); its
+                // scalars (sizes, rates, flags) pass through.
+                bool differentiableType = ToTypeRef(_method.ReturnType).IsTensor ? type.IsTensor : type.IsFloating || type.IsFloatingCollection;
                 bool isOutput = SymbolEqualityComparer.Default.Equals(parameter, _output);
                 bool differentiable = differentiableType && !noDerivative && !isOutput;
                 if (differentiable && parameter.RefKind is RefKind.Ref or RefKind.Out)
@@ -1024,6 +1027,12 @@ public sealed partial class DifferentiableGenerator
                     return new CalleeParameter(type, (type.IsFloating || type.IsFloatingCollection || type.IsTensor) && !noDerivative);
                 }).ToEquatableArray();
                 bool sameType = SymbolEqualityComparer.Default.Equals(target.ContainingType, _method.ContainingType);
+                if (isDifferentiable && resultType.IsTensor && !target.IsStatic && (!sameType || receiver is not null))
+                {
+                    return Unsupported(invocation, SourceText(invocation.Syntax),
+                        "a [Differentiable] instance method on tensors can be called only on this object (its pullback adds to this object's [Parameter] gradients); make it static and pass the tensors it needs");
+                }
+
                 var callee = new CalleeRef(target.ContainingType!.ToDisplayString(TypeFormat), target.Name, target.IsStatic, sameType, parameters, Registrations.KeyOf(target), isDifferentiable);
                 var call = new DiffCall(resultType, callee, receiver, arguments.ToEquatableArray());
                 _externalCalls.Add((call, target, invocation.Syntax.GetLocation()));

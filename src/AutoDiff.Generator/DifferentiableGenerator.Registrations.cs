@@ -12,7 +12,12 @@ namespace AutoDiff.Generator;
 /// True for the pullback form of functions on tensors: <c>void FPullback(p…, R result, R resultGradient, Tensor? g…)</c>,
 /// which adds to the gradients it is given; false for the gradient form of scalar functions.
 /// </param>
-internal sealed record DerivativeRegistration(string TargetKey, string DerivativeMethod, EquatableArray<bool> HasGradient, bool IsPullback = false);
+/// <param name="ForwardMethod">
+/// The recording forward that pairs with the pullback (<c>[DerivativeOf(…, Forward = …)]</c>, and every generated
+/// <c>FForward</c>/<c>FReverse</c> pair): called instead of the function in the forward sweep; its pullback is then
+/// always called, once per forward call, so that it pops what the forward recorded.
+/// </param>
+internal sealed record DerivativeRegistration(string TargetKey, string DerivativeMethod, EquatableArray<bool> HasGradient, bool IsPullback = false, string? ForwardMethod = null);
 
 /// <summary>All registrations visible to a compilation: from its own source and from referenced assemblies.</summary>
 internal sealed record RegistrationTable(EquatableArray<DerivativeRegistration> Registrations)
@@ -180,8 +185,28 @@ internal static class Registrations
             string? error = pullback ? MatchPullback(derivative, target, out EquatableArray<bool> hasGradient) : Match(derivative, target, out hasGradient);
             if (error is null)
             {
-                string method = derivative.ContainingType.ToDisplayString(TypeFormat) + "." + derivative.Name;
-                return (new DerivativeRegistration(KeyOf(target), method, hasGradient, pullback), null);
+                string owner = derivative.ContainingType.ToDisplayString(TypeFormat) + ".";
+                string? forward = null;
+                foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+                {
+                    if (argument.Key == "Forward" && argument.Value.Value is string name2)
+                    {
+                        if (!pullback)
+                        {
+                            return (null, "a recording Forward pairs only with a pullback (a function on tensors)");
+                        }
+
+                        if (!derivative.ContainingType.GetMembers(name2).OfType<IMethodSymbol>().Any(m => m.IsStatic && m.Parameters.Length == target.Parameters.Length &&
+                                SymbolEqualityComparer.Default.Equals(m.ReturnType, target.ReturnType)))
+                        {
+                            return (null, $"'{derivative.ContainingType.Name}' has no static method '{name2}' with the parameters and result of '{Display(target)}' to serve as its recording forward");
+                        }
+
+                        forward = owner + name2;
+                    }
+                }
+
+                return (new DerivativeRegistration(KeyOf(target), owner + derivative.Name, hasGradient, pullback, forward), null);
             }
 
             firstError ??= error + ". Expected: " + SuggestedSignature(target).Split(new[] { ": " }, 2, System.StringSplitOptions.None).Last();

@@ -53,11 +53,20 @@ public sealed partial class DifferentiableGenerator : IIncrementalGenerator
             .Select(static (compilation, cancellationToken) => Registrations.FromMetadata(compilation, cancellationToken))
             .WithTrackingName(Steps.MetadataRegistrations);
 
+        // [Differentiable] methods that return tensors get a generated forward/pullback pair, which their callers in
+        // this compilation use like any registered pullback (referenced assemblies ship the pair with [DerivativeOf]).
+        // Only the signature matters here, so an edit inside such a method leaves the table unchanged.
+        IncrementalValueProvider<ImmutableArray<DerivativeRegistration>> splitRegistrations = parsed
+            .Where(static result => result.Model is { IsSplit: true })
+            .Select(static (result, _) => result.Model!.SplitRegistration!)
+            .Collect();
+
         IncrementalValueProvider<RegistrationTable> table = sourceRegistrations
             .Select(static (r, _) => r.Registrations)
             .Collect()
             .Combine(metadataRegistrations)
-            .Select(static (pair, _) => new RegistrationTable(pair.Left.SelectMany(r => r).Concat(pair.Right).ToEquatableArray()))
+            .Combine(splitRegistrations)
+            .Select(static (pair, _) => new RegistrationTable(pair.Left.Left.SelectMany(r => r).Concat(pair.Left.Right).Concat(pair.Right).ToEquatableArray()))
             .WithTrackingName(Steps.Table);
 
         // Diagnostics travel on their own output so that a moved diagnostic does not regenerate code.
@@ -158,7 +167,7 @@ public sealed partial class DifferentiableGenerator : IIncrementalGenerator
             EquatableArray<string> dual = model.HasSecondOrder && model.Output is null
                 ? ReverseModeBuilder.BuildDual(model, table, cancellationToken).Lines
                 : EquatableArray<string>.Empty;
-            return new TransformResult(new GradientSpec(model, body.Lines, forward, dual, body.UsesArena), null);
+            return new TransformResult(new GradientSpec(model, body.Lines, forward, dual, body.UsesArena, body.SplitForwardLines), null);
         }
         catch (UnresolvedCallException)
         {

@@ -37,4 +37,15 @@ public sealed class DerivativeOfAttribute : Attribute
 
     /// <summary>Gets the name of the differentiated function.</summary>
     public string MethodName { get; }
+
+    /// <summary>
+    /// Gets or sets, for a pullback, the name of a <em>recording forward</em> in the same class: a method with the
+    /// function's parameters and result that computes it and pushes onto
+    /// <see cref="CompilerServices.Tape{T}.Shared"/> what the pullback needs, which the pullback pops in reverse
+    /// order. Generated code then calls the recording forward in its forward sweep and always calls the pullback
+    /// (with a null result gradient when the result did not reach the loss), instead of recomputing intermediate
+    /// values. The generator writes such pairs (<c>FForward</c>, <c>FReverse</c>) for every <c>[Differentiable]</c>
+    /// method that returns a <see cref="Tensor"/>; null (the default) for an ordinary pullback.
+    /// </summary>
+    public string? Forward { get; set; }
 }

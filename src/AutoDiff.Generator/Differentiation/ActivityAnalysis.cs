@@ -13,15 +13,23 @@ internal sealed class ActivityAnalysis
 {
     private readonly HashSet<string> _active;
 
-    private ActivityAnalysis(HashSet<string> active) => _active = active;
+    /// <summary>True for a model: its [Differentiable] instance methods depend on its [Parameter] members.</summary>
+    private readonly bool _isModel;
+
+    private ActivityAnalysis(HashSet<string> active, bool isModel)
+    {
+        _active = active;
+        _isModel = isModel;
+    }
 
     public IReadOnlyCollection<string> ActiveNames => _active;
 
     public static ActivityAnalysis Run(Block body, IEnumerable<ParameterModel> parameters, IEnumerable<string>? modelParameters = null)
     {
         var active = new HashSet<string>(parameters.Where(p => p.IsDifferentiable).Select(p => p.Name));
+        int before = active.Count;
         active.UnionWith(modelParameters ?? System.Linq.Enumerable.Empty<string>());
-        var analysis = new ActivityAnalysis(active);
+        var analysis = new ActivityAnalysis(active, active.Count > before);
         List<Assign> assignments = IrWalker.Statements(body).OfType<Assign>().ToList();
         List<Return> returns = IrWalker.Statements(body).OfType<Return>().ToList();
         bool changed = true;
@@ -71,7 +79,7 @@ internal sealed class ActivityAnalysis
             Conditional c => IsActive(c.WhenTrue) || IsActive(c.WhenFalse),
             Cast c => IsActive(c.Operand),
             MathCall m => m.Arguments.Any(IsActive),
-            DiffCall d => d.Arguments.Any(a => IsActive(a) || IsActiveCollection(a)),
+            DiffCall d => (_isModel && d.Receiver is null && !d.Callee.IsStatic && d.Callee.IsDifferentiable) || d.Arguments.Any(a => IsActive(a) || IsActiveCollection(a)),
             _ when expr.Type.IsTensor => false,
             _ => false,
         };

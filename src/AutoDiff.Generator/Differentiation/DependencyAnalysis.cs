@@ -45,7 +45,7 @@ internal static class DependencyAnalysis
     {
         switch (expr)
         {
-            case VarRef v when v.Type.IsFloating || v.Type.IsFloatingCollection:
+            case VarRef v when v.Type.IsFloating || v.Type.IsFloatingCollection || v.Type.IsTensor || v.Type.IsTensorArray:
                 reads.Add(v.Name);
                 break;
             case ElementRef e:
@@ -60,7 +60,7 @@ internal static class DependencyAnalysis
             case Literal:
                 break;
             default:
-                if (expr.Type.IsFloating)
+                if (expr.Type.IsFloating || expr.Type.IsTensor)
                 {
                     foreach (Expr child in IrWalker.Children(expr))
                     {

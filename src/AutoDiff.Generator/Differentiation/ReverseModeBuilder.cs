@@ -39,6 +39,15 @@ internal sealed class ReverseModeBuilder
     private readonly HashSet<string> _loopScoped = new();
     private bool _usesArena;
 
+    /// <summary>
+    /// A method on tensors: its forward sweep and reverse sweep become two methods (<c>MForward</c> records on the
+    /// thread's shared tapes, <c>MReverse</c> pops) that callers run inside their own sweeps.
+    /// </summary>
+    private readonly bool _split;
+
+    /// <summary>Tensor parameters of a split method that it reassigns: their adjoints are locals, added to the gradient at the end.</summary>
+    private readonly List<ParameterModel> _reassignedTensorParameters = new();
+
     /// <summary>Fused-body locals declared once at the top level of the body: written as <c>double a = …;</c> in place.</summary>
     private readonly HashSet<string> _fusedInline = new();
 
@@ -56,11 +65,13 @@ internal sealed class ReverseModeBuilder
     {
         _method = method;
         _names = names;
+        _split = method.IsSplit;
         _registrations = registrations;
         _cancellationToken = cancellationToken;
         IEnumerable<string> userNames = method.Parameters.Select(p => p.Name)
             .Concat(method.Parameters.Where(p => p.GradientName is not null).Select(p => p.GradientName!))
-            .Concat(method.Locals.Select(l => l.Name));
+            .Concat(method.Locals.Select(l => l.Name))
+            .Concat(method.IsSplit ? new[] { "result", "resultGradient" } : System.Array.Empty<string>());
         _namer = new Namer(userNames);
     }
 
@@ -125,6 +136,17 @@ internal sealed class ReverseModeBuilder
 
         Analyze(body, new Context(0, false), enclosingLoop: null);
         ComputeReverseReads(body);
+        if (_split)
+        {
+            foreach (ParameterModel parameter in _method.Parameters)
+            {
+                if (parameter.GradientName is not null && _assignmentCounts.ContainsKey(parameter.Name))
+                {
+                    _adjointNames[parameter.Name] = _namer.Fresh("d_" + parameter.Name);
+                    _reassignedTensorParameters.Add(parameter);
+                }
+            }
+        }
 
         foreach (string name in _activity.ActiveNames.OrderBy(n => n, System.StringComparer.Ordinal))
         {
@@ -135,6 +157,10 @@ internal sealed class ReverseModeBuilder
         }
 
         StmtDiff diff = DiffBlock(body, new Context(0, false));
+        if (_split)
+        {
+            return BuildSplit(diff);
+        }
 
         var lines = new CodeBuilder();
         if (_usesArena)
@@ -219,6 +245,103 @@ internal sealed class ReverseModeBuilder
         return new GradientBody(lines.Build().ToEquatableArray(), _usesArena);
     }
 
+    /// <summary>
+    /// The two halves of a method on tensors. <c>MForward</c> runs the forward sweep and then pushes every local the
+    /// sweep declared onto the thread's shared tapes; <c>MReverse</c> pops them back in reverse order, seeds the
+    /// result's adjoint with <c>resultGradient</c> and runs the reverse sweep, adding into the gradients it is given.
+    /// Between the two, the caller's own forward and reverse sweeps run in between, balanced: last in, first out.
+    /// </summary>
+    private GradientBody BuildSplit(StmtDiff diff)
+    {
+        var adjoints = new CodeBuilder();
+        WritePrologue(adjoints);
+
+        // The result is returned to the caller, who passes it back to the pullback: it needs no recording. Parameters
+        // the method reassigns are passed back with their original values: their final values are recorded.
+        _hoisted.RemoveAll(h => h.Name == _resultName);
+        var reassigned = _method.Parameters.Where(p => _assignmentCounts.ContainsKey(p.Name) && !p.Type.IsCollection)
+            .Select(p => (Type: _names.Of(p.Type), Name: Identifiers.Escape(p.Name))).ToList();
+        var forward = new CodeBuilder();
+        forward.Line($"global::AutoDiff.Tensor {_resultName} = null!;");
+        foreach ((string type, string name, string initializer) in _hoisted)
+        {
+            forward.Line($"{type} {name} = {initializer};");
+        }
+
+        foreach (string element in _tapes)
+        {
+            forward.Line($"var {TapeName(element)} = global::AutoDiff.CompilerServices.Tape<{element}>.Shared;");
+        }
+
+        forward.Blank();
+        forward.Comment("Forward sweep: the original computation, recording what the reverse sweep needs.");
+        forward.AddRange(Peephole.MergeAccumulations(diff.Forward));
+        forward.Blank();
+        forward.Comment($"Leave this call's values for {_method.Name}Reverse, which pops them in reverse order.");
+        foreach ((string type, string name, _) in _hoisted)
+        {
+            forward.Line($"global::AutoDiff.CompilerServices.Tape<{type}>.Shared.Push({name});");
+        }
+
+        foreach ((string type, string name) in reassigned)
+        {
+            forward.Line($"global::AutoDiff.CompilerServices.Tape<{type}>.Shared.Push({name});");
+        }
+
+        forward.Line($"return {_resultName};");
+
+        var reverse = new CodeBuilder();
+        reverse.Line($"global::AutoDiff.Tensor {_resultName} = result;");
+        reverse.Comment($"The values {_method.Name}Forward recorded for this call.");
+        for (int i = reassigned.Count - 1; i >= 0; i--)
+        {
+            reverse.Line($"{reassigned[i].Name} = global::AutoDiff.CompilerServices.Tape<{reassigned[i].Type}>.Shared.Pop();");
+        }
+
+        for (int i = _hoisted.Count - 1; i >= 0; i--)
+        {
+            (string type, string name, _) = _hoisted[i];
+            reverse.Line($"{type} {name} = global::AutoDiff.CompilerServices.Tape<{type}>.Shared.Pop();");
+        }
+
+        foreach (string element in _tapes)
+        {
+            reverse.Line($"var {TapeName(element)} = global::AutoDiff.CompilerServices.Tape<{element}>.Shared;");
+        }
+
+        if (_usesArena)
+        {
+            // Adjoints of intermediate tensors come from the caller's workspace.
+            reverse.Line("var _arena = global::AutoDiff.CompilerServices.TensorArena.Current ?? new global::AutoDiff.CompilerServices.TensorArena();");
+        }
+
+        foreach (string line in adjoints.Build())
+        {
+            reverse.Line(line);
+        }
+
+        foreach (ParameterModel parameter in _reassignedTensorParameters)
+        {
+            reverse.Line($"global::AutoDiff.Tensor? {_adjointNames[parameter.Name]} = null;");
+        }
+
+        reverse.Blank();
+        reverse.Comment("Reverse sweep: propagate resultGradient back to the inputs (a result that reached nothing has zero gradient).");
+        if (_activity.IsActiveName(_resultName))
+        {
+            reverse.Line($"global::AutoDiff.Tensor? {_adjointNames[_resultName]} = resultGradient ?? global::AutoDiff.CompilerServices.TensorArena.RentZeroedOrAllocate(result.Shape);");
+        }
+
+        reverse.AddRange(Peephole.MergeAccumulations(diff.Reverse));
+        foreach (ParameterModel parameter in _reassignedTensorParameters)
+        {
+            string local = _adjointNames[parameter.Name];
+            reverse.Line($"if ({parameter.GradientName} is not null && {local} is not null) global::AutoDiff.CompilerServices.TensorArena.Accumulate(ref {parameter.GradientName}, {local});");
+        }
+
+        return new GradientBody(reverse.Build().ToEquatableArray(), false, forward.Build().ToEquatableArray());
+    }
+
     /// <summary>The field that holds a method's tensor workspace.</summary>
     public static string ArenaField(MethodModel method) => "_" + method.Name + "Workspace";
 
@@ -235,7 +358,7 @@ internal sealed class ReverseModeBuilder
                     if (IrWalker.RootName(assign.Target) is { } root)
                     {
                         _assignmentCounts[root] = _assignmentCounts.TryGetValue(root, out int count) ? count + 1 : 1;
-                        if (assign.IsDeclaration && assign.Target is VarRef && context.AtTop)
+                        if (assign.IsDeclaration && assign.Target is VarRef && context.AtTop && !_split)
                         {
                             _inlineDeclared.Add(root);
                         }
@@ -534,7 +657,7 @@ internal sealed class ReverseModeBuilder
         {
             if (!firstDefinition && !declareHere)
             {
-                adjointCode.Add(new Line($"{adjoint.Text} = 0;"));
+                adjointCode.Add(new Line($"{adjoint.Text} = {(assign.Target.Type.IsTensor ? "null" : "0")};"));
             }
         }
         else if (root is not null && IrWalker.Mentions(assign.Value, root))
@@ -550,7 +673,7 @@ internal sealed class ReverseModeBuilder
             Propagate(assign.Value, new Adjoint(adjoint, false), adjointCode);
             if (!firstDefinition && !declareHere)
             {
-                adjointCode.Add(new Line($"{adjoint.Text} = 0;"));
+                adjointCode.Add(new Line($"{adjoint.Text} = {(assign.Target.Type.IsTensor ? "null" : "0")};"));
             }
         }
 
@@ -579,6 +702,17 @@ internal sealed class ReverseModeBuilder
         string? root = IrWalker.RootName(assign.Target);
         bool firstDefinition = assign.IsDeclaration && context.AtTop;
         bool save = root is not null && !firstDefinition && _reverseReads.Contains(root);
+        bool active = IsActiveTarget(assign.Target) || (assign.Target is VarRef v && v.Type.IsTensor && _activity.IsActiveName(v.Name));
+
+        // A pullback with a recording forward: the forward records what the pullback pops, so the pullback must run
+        // once for every forward call, whether or not the result's adjoint is ever set.
+        bool recorded = active && registration.ForwardMethod is not null;
+        bool selfReferencing = root is not null && assign.Target.Type.IsTensor && IrWalker.Mentions(call, root);
+        Assign forwardAssign = recorded ? assign with { Value = call with { Callee = RecordingForward(call.Callee, registration.ForwardMethod!) } } : assign;
+
+        // h = F(h, …) in a loop with a recording F: the reverse pops the old h before F's pullback pops F's records,
+        // so the old h goes on the tape after them.
+        string? pushAfter = null;
         string? restore = null;
         if (save)
         {
@@ -586,7 +720,15 @@ internal sealed class ReverseModeBuilder
             if (context.InLoop)
             {
                 _tapes.Add(type);
-                forward.Add(new Line($"{TapeName(type)}.Push({target});"));
+                if (recorded && selfReferencing)
+                {
+                    pushAfter = $"{TapeName(type)}.Push({target});";
+                }
+                else
+                {
+                    forward.Add(new Line($"{TapeName(type)}.Push({target});"));
+                }
+
                 restore = $"{target} = {TapeName(type)}.Pop();";
             }
             else
@@ -598,13 +740,23 @@ internal sealed class ReverseModeBuilder
         }
 
         bool declareHere = firstDefinition && root is not null && _inlineDeclared.Contains(root);
-        forward.Add(new Line(ForwardAssignment(assign, declareHere)));
+        if (pushAfter is not null)
+        {
+            string next = _namer.Numbered("_next");
+            forward.Add(new Line($"{_names.Of(assign.Target.Type)} {next} = {Print(forwardAssign.Value).Text};"));
+            forward.Add(new Line(pushAfter));
+            forward.Add(new Line($"{target} = {next};"));
+        }
+        else
+        {
+            forward.Add(new Line(ForwardAssignment(forwardAssign, declareHere)));
+        }
+
         string operation = call.Callee.ContainingType.Replace("global::", string.Empty).Split('.').Last() + "." + call.Callee.Name;
         forward.Add(AnomalyCheck(target, operation, assign.Line));
-        if (IsActiveTarget(assign.Target) || (assign.Target is VarRef v && v.Type.IsTensor && _activity.IsActiveName(v.Name)))
+        if (active)
         {
             string adjoint = AdjointOf(assign.Target).Text;
-            bool selfReferencing = root is not null && assign.Target.Type.IsTensor && IrWalker.Mentions(call, root);
             string resultValue = target, resultAdjoint = adjoint;
             if (selfReferencing)
             {
@@ -627,7 +779,7 @@ internal sealed class ReverseModeBuilder
                 Expr argument = call.Arguments[i];
                 if (argument is VarRef input && _activity.IsActiveName(input.Name) && _adjointNames.TryGetValue(input.Name, out string? inputAdjoint))
                 {
-                    arguments.Add(_method.IsModelParameter(input.Name) ? inputAdjoint : $"{inputAdjoint} ??= _arena.RentZeroed({Print(argument).Text}.Shape)");
+                    arguments.Add(HasDirectGradient(input.Name) ? inputAdjoint : $"{inputAdjoint} ??= _arena.RentZeroed({Print(argument).Text}.Shape)");
                 }
                 else if (argument is ElementRef { Collection: VarRef layers } element && _method.IsModelParameter(layers.Name) && _adjointNames.TryGetValue(layers.Name, out string? layerAdjoints))
                 {
@@ -645,7 +797,7 @@ internal sealed class ReverseModeBuilder
             var checks = new List<Node>();
             for (int i = 0; i < call.Arguments.Count; i++)
             {
-                if (registration.HasGradient[i] && call.Arguments[i] is VarRef checkedInput && _adjointNames.TryGetValue(checkedInput.Name, out string? checkedAdjoint) && !_method.IsModelParameter(checkedInput.Name))
+                if (registration.HasGradient[i] && call.Arguments[i] is VarRef checkedInput && _activity.IsActiveName(checkedInput.Name) && _adjointNames.TryGetValue(checkedInput.Name, out string? checkedAdjoint) && !HasDirectGradient(checkedInput.Name))
                 {
                     checks.Add(AnomalyCheck(checkedAdjoint, "backward of " + operation, assign.Line));
                 }
@@ -655,7 +807,7 @@ internal sealed class ReverseModeBuilder
                 var body = new List<Node>
                 {
                     new Line($"global::AutoDiff.Tensor {resultValue} = {target};"),
-                    new Line($"global::AutoDiff.Tensor {resultAdjoint} = {adjoint};"),
+                    new Line($"global::AutoDiff.Tensor{(recorded ? "?" : string.Empty)} {resultAdjoint} = {adjoint};"),
                     new Line($"{adjoint} = null;"),
                 };
                 if (restore is not null)
@@ -665,6 +817,12 @@ internal sealed class ReverseModeBuilder
 
                 body.Add(new Line(pullback));
                 body.AddRange(checks);
+                if (recorded)
+                {
+                    reverse.AddRange(body);
+                    return new StmtDiff(forward, reverse);
+                }
+
                 reverse.Add(new BlockNode($"if ({adjoint} is not null)", body));
                 if (restore is not null)
                 {
@@ -678,7 +836,15 @@ internal sealed class ReverseModeBuilder
             {
                 var body = new List<Node> { new Line(pullback) };
                 body.AddRange(checks);
-                reverse.Add(new BlockNode($"if ({adjoint} is not null)", body));
+                if (recorded)
+                {
+                    reverse.AddRange(body);
+                }
+                else
+                {
+                    reverse.Add(new BlockNode($"if ({adjoint} is not null)", body));
+                }
+
                 if (!firstDefinition)
                 {
                     reverse.Add(new Line($"{adjoint} = null;"));
@@ -702,6 +868,24 @@ internal sealed class ReverseModeBuilder
 
         return new StmtDiff(forward, reverse);
     }
+
+    /// <summary>The callee reference that prints as a call to <paramref name="forwardMethod"/> (qualified, or a method of this type).</summary>
+    private static CalleeRef RecordingForward(CalleeRef callee, string forwardMethod)
+    {
+        int dot = forwardMethod.LastIndexOf('.');
+        return dot < 0
+            ? callee with { Name = forwardMethod, SameType = true }
+            : callee with { ContainingType = forwardMethod.Substring(0, dot), Name = forwardMethod.Substring(dot + 1), IsStatic = true, SameType = false };
+    }
+
+    /// <summary>
+    /// True when a tensor's gradient is given rather than created on first use: a model's [Parameter] (its gradient
+    /// buffer) or a tensor parameter of a split method that it never reassigns (the caller's gradient, null when the
+    /// caller does not want it; pullbacks skip null gradients).
+    /// </summary>
+    private bool HasDirectGradient(string name) =>
+        _method.IsModelParameter(name) ||
+        (_split && _method.Parameters.Any(p => p.Name == name && p.GradientName is not null) && !_reassignedTensorParameters.Any(p => p.Name == name));
 
     /// <summary>Anomaly mode: one flag test per tensor operation when off; a NaN/∞ scan naming the source line when on.</summary>
     private Node AnomalyCheck(string value, string operation, int line) =>
@@ -1167,7 +1351,7 @@ internal sealed class ReverseModeBuilder
     /// <summary>Declares a bookkeeping variable: in place at the top level, hoisted to the method start elsewhere.</summary>
     private void Declare(string type, string name, Context context, List<Node> forward, string value)
     {
-        if (context.AtTop)
+        if (context.AtTop && !_split)
         {
             forward.Add(new Line($"{type} {name} = {value};"));
         }
@@ -1216,6 +1400,14 @@ internal sealed class ReverseModeBuilder
 
         switch (expr)
         {
+            case VarRef tensor when tensor.Type.IsTensor:
+                // y = x on tensors: x's adjoint receives y's (created on first use).
+                string target = AdjointOf(expr).Text;
+                output.Add(new Line(_method.IsModelParameter(tensor.Name)
+                    ? $"if ({adjoint.Value.Text} is not null) global::AutoDiff.CompilerServices.TensorArena.Accumulate({target}, {adjoint.Value.Text});"
+                    : $"if ({adjoint.Value.Text} is not null) global::AutoDiff.CompilerServices.TensorArena.Accumulate(ref {target}, {adjoint.Value.Text});"));
+                break;
+
             case VarRef or ElementRef:
                 output.Add(new Line($"{AdjointOf(expr).Text} {(adjoint.Negated ? "-=" : "+=")} {adjoint.Value.Text};"));
                 break;
@@ -1482,9 +1674,16 @@ internal sealed class ReverseModeBuilder
 
     private void WritePrologue(CodeBuilder lines)
     {
+        if (!_split && _method.ParameterFields.Count > 0)
+        {
+            // Every [Parameter]'s gradient is overwritten by this call, including those reached only through
+            // [Differentiable] tensor methods this one calls (their pullbacks add to them).
+            lines.Line("ZeroGradients();");
+        }
+
         foreach (ParameterModel parameter in _method.Parameters)
         {
-            if (parameter.GradientName is null)
+            if (parameter.GradientName is null || _split)
             {
                 continue;
             }
@@ -1523,21 +1722,11 @@ internal sealed class ReverseModeBuilder
             TypeRef type = _types[name];
             if (_method.IsModelParameter(name))
             {
-                // The model's gradient for this parameter: overwritten by this call.
+                // The model's gradient for this parameter: zeroed above (or by the caller of a split method), then accumulated.
                 string adjoint = _adjointNames[name];
-                if (type.IsTensorArray)
-                {
-                    lines.Line($"global::AutoDiff.Tensor[] {adjoint} = this.{Identifiers.Escape(name)}Gradient;");
-                    lines.Line($"for (int _layer = 0; _layer < {adjoint}.Length; _layer++)");
-                    lines.Line("{");
-                    lines.Line($"    {adjoint}[_layer].Span.Clear();");
-                    lines.Line("}");
-                }
-                else
-                {
-                    lines.Line($"global::AutoDiff.Tensor {adjoint} = this.{Identifiers.Escape(name)}Gradient;");
-                    lines.Line($"{adjoint}.Span.Clear();");
-                }
+                lines.Line(type.IsTensorArray
+                    ? $"global::AutoDiff.Tensor[] {adjoint} = this.{Identifiers.Escape(name)}Gradient;"
+                    : $"global::AutoDiff.Tensor {adjoint} = this.{Identifiers.Escape(name)}Gradient;");
 
                 continue;
             }
@@ -1563,7 +1752,8 @@ internal sealed class UnresolvedCallException : System.Exception
 }
 
 /// <summary>The generated body of a gradient method, one line of C# per entry (already indented).</summary>
-internal sealed record GradientBody(EquatableArray<string> Lines, bool UsesArena = false);
+/// <param name="SplitForwardLines">For a method on tensors, the body of <c>MForward</c> (<see cref="Lines"/> is then <c>MReverse</c>).</param>
+internal sealed record GradientBody(EquatableArray<string> Lines, bool UsesArena = false, EquatableArray<string> SplitForwardLines = default);
 
 /// <summary>A statement's two halves: what runs in the forward sweep and what runs in the reverse sweep.</summary>
 internal sealed record StmtDiff(List<Node> Forward, List<Node> Reverse);

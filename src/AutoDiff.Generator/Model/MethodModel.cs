@@ -54,8 +54,53 @@ internal sealed record MethodModel(
     string FileName,
     string HintName,
     int Modes,
-    EquatableArray<LocalModel> ParameterFields)
+    EquatableArray<LocalModel> ParameterFields,
+    string? TensorKey = null)
 {
+    /// <summary>
+    /// True for a method that returns a tensor: it gets a recording forward (<c>MForward</c>) and a pullback
+    /// (<c>MReverse</c>) instead of <c>MGradient</c>, and callers use them like any registered pullback.
+    /// </summary>
+    public bool IsSplit => TensorKey is not null;
+
+    /// <summary>The pullback registration that callers of a tensor method use (see <see cref="IsSplit"/>).</summary>
+    public DerivativeRegistration? SplitRegistration
+    {
+        get
+        {
+            if (TensorKey is null)
+            {
+                return null;
+            }
+
+            string owner = IsStatic ? QualifiedTypeName + "." : string.Empty;
+            var gradients = new bool[Parameters.Count];
+            for (int i = 0; i < gradients.Length; i++)
+            {
+                gradients[i] = Parameters[i].IsDifferentiable;
+            }
+
+            return new DerivativeRegistration(TensorKey, owner + Name + "Reverse", gradients.ToEquatableArray(), IsPullback: true, ForwardMethod: owner + Name + "Forward");
+        }
+    }
+
+    /// <summary>The containing type as <c>global::NS.Outer.Inner</c> (without type parameters).</summary>
+    public string QualifiedTypeName
+    {
+        get
+        {
+            var parts = new System.Collections.Generic.List<string>();
+            foreach (TypeDeclaration type in Hierarchy.Types)
+            {
+                string name = type.NameWithTypeParameters;
+                int angle = name.IndexOf('<');
+                parts.Add(angle < 0 ? name : name.Substring(0, angle));
+            }
+
+            return "global::" + (Hierarchy.Namespace is null ? string.Empty : Hierarchy.Namespace + ".") + string.Join(".", parts);
+        }
+    }
+
     /// <summary>True when <paramref name="name"/> is one of the model's <c>[Parameter]</c> members.</summary>
     public bool IsModelParameter(string name)
     {

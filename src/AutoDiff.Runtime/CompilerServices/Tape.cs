@@ -17,10 +17,18 @@ namespace AutoDiff.CompilerServices;
 public sealed class Tape<T>
 {
     [ThreadStatic] private static Tape<T>? s_free;
+    [ThreadStatic] private static Tape<T>? s_shared;
 
     private T[] _items = new T[64];
     private int _count;
     private Tape<T>? _nextFree;
+
+    /// <summary>
+    /// Gets this thread's shared tape, on which the recording forward of a differentiable tensor function
+    /// (<c>FForward</c>) leaves what its pullback (<c>FReverse</c>) pops later. Calls nest: every forward's values are
+    /// popped by its reverse before anything recorded earlier, so one last-in, first-out tape serves them all.
+    /// </summary>
+    public static Tape<T> Shared => s_shared ??= new Tape<T>();
 
     /// <summary>Gets the number of values currently on the tape.</summary>
     public int Count => _count;

@@ -102,6 +102,35 @@ public sealed class TensorArena
     /// <returns>The buffer.</returns>
     public static int[] RentIndicesOrAllocate(int length) => s_current is { } arena ? arena.RentIndices(length) : new int[length];
 
+    /// <summary>
+    /// A zeroed tensor of <paramref name="shape"/> from the workspace of the gradient running on this thread, or a
+    /// new one outside a gradient.
+    /// </summary>
+    /// <param name="shape">The shape wanted.</param>
+    /// <returns>A tensor of zeros.</returns>
+    public static Tensor RentZeroedOrAllocate(Shape shape) => s_current is { } arena ? arena.RentZeroed(shape) : Tensor.Zeros(shape);
+
+    /// <summary>
+    /// Adds <paramref name="contribution"/> to the adjoint <paramref name="gradient"/>, first taking a zeroed tensor
+    /// from the running workspace when it has none yet (generated code for <c>y = x</c> on tensors).
+    /// </summary>
+    /// <param name="gradient">The adjoint to add to; set when null.</param>
+    /// <param name="contribution">The adjoint flowing in.</param>
+    public static void Accumulate(ref Tensor? gradient, Tensor contribution)
+    {
+        gradient ??= RentZeroedOrAllocate(contribution.Shape);
+        Accumulate(gradient, contribution);
+    }
+
+    /// <summary>Adds <paramref name="contribution"/> to <paramref name="gradient"/> (same shape).</summary>
+    /// <param name="gradient">The adjoint to add to.</param>
+    /// <param name="contribution">The adjoint flowing in.</param>
+    public static void Accumulate(Tensor gradient, Tensor contribution)
+    {
+        gradient.RequireSameShape("gradient accumulation", contribution);
+        System.Numerics.Tensors.TensorPrimitives.Add(gradient.ReadOnlySpan, contribution.ReadOnlySpan, gradient.Span);
+    }
+
     /// <summary>Rents a tensor from the current arena, or allocates one when no generated gradient is running.</summary>
     /// <param name="shape">The shape.</param>
     /// <returns>The tensor (contents unspecified when rented).</returns>
