@@ -150,7 +150,8 @@ public sealed partial class DifferentiableGenerator
         {
             MethodModel method = spec.Method;
             string modifiers = $"{method.Accessibility} {(method.IsStatic ? "static " : string.Empty)}";
-            string parameters = string.Join(", ", method.Parameters.Select(p => p.Declaration));
+            // A tensor without gradient keeps its [NoDerivative], which the pullback registration is matched against.
+            string parameters = string.Join(", ", method.Parameters.Select(p => p.Type.IsTensor && !p.IsDifferentiable ? "[global::AutoDiff.NoDerivative] " + p.Declaration : p.Declaration));
             string forwardName = method.Name + "Forward";
             string reverseName = method.Name + "Reverse";
             string source = $"{method.FileName}, lines {method.FirstLine}-{method.LastLine}";
@@ -178,7 +179,7 @@ public sealed partial class DifferentiableGenerator
             AppendLine(text, indent, "}");
             text.AppendLine();
 
-            var reverseParameters = method.Parameters.Select(p => p.Declaration).ToList();
+            var reverseParameters = new System.Collections.Generic.List<string> { parameters };
             reverseParameters.Add("global::AutoDiff.Tensor result");
             reverseParameters.Add("global::AutoDiff.Tensor? resultGradient");
             foreach (ParameterModel parameter in method.Parameters.Where(p => p.GradientName is not null))
