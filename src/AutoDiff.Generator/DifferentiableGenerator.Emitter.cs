@@ -65,7 +65,9 @@ public sealed partial class DifferentiableGenerator
 
                 parameters.Add(parameter.Type.IsFloating
                     ? $"out {parameter.Type.ElementName} {parameter.GradientName}"
-                    : $"global::System.Span<{parameter.Type.ElementName}> {parameter.GradientName}");
+                    : parameter.Type.IsTensor
+                        ? $"global::AutoDiff.Tensor {parameter.GradientName}"
+                        : $"global::System.Span<{parameter.Type.ElementName}> {parameter.GradientName}");
             }
 
             if (spec.UsesArena)

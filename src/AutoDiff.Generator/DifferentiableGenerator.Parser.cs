@@ -17,6 +17,7 @@ public sealed partial class DifferentiableGenerator
 {
     internal const string DifferentiableAttributeName = "AutoDiff.DifferentiableAttribute";
     internal const string NoDerivativeAttributeName = "AutoDiff.NoDerivativeAttribute";
+    internal const string RequiresGradientAttributeName = "AutoDiff.RequiresGradientAttribute";
     internal const string OutputAttributeName = "AutoDiff.OutputAttribute";
     internal const string ParameterAttributeName = "AutoDiff.ParameterAttribute";
 
@@ -317,7 +318,9 @@ public sealed partial class DifferentiableGenerator
                 bool noDerivative = parameter.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == NoDerivativeAttributeName);
                 // A function on tensors is differentiated with respect to its tensor parameters (pullback form); its
                 // scalars (sizes, rates, flags) pass through.
-                bool differentiableType = ToTypeRef(_method.ReturnType).IsTensor ? type.IsTensor : type.IsFloating || type.IsFloatingCollection;
+                // A model's tensor inputs are data unless marked [RequiresGradient].
+                bool requiresGradient = type.IsTensor && parameter.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == RequiresGradientAttributeName);
+                bool differentiableType = ToTypeRef(_method.ReturnType).IsTensor ? type.IsTensor : type.IsFloating || type.IsFloatingCollection || requiresGradient;
                 bool isOutput = SymbolEqualityComparer.Default.Equals(parameter, _output);
                 bool differentiable = differentiableType && !noDerivative && !isOutput;
                 if (differentiable && parameter.RefKind is RefKind.Ref or RefKind.Out)

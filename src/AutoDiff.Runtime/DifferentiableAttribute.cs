@@ -50,3 +50,21 @@ public enum DifferentiationMode
 public sealed class NoDerivativeAttribute : Attribute
 {
 }
+
+/// <summary>
+/// Asks for the gradient with respect to a <see cref="Tensor"/> input of a <see cref="DifferentiableAttribute"/>
+/// model method, as <c>requires_grad</c> does in PyTorch: for saliency maps, adversarial examples or input
+/// optimisation. The generated gradient method then takes one more argument after the model's inputs, a tensor of
+/// the input's shape that it overwrites with ∂loss/∂input. Without it, tensor inputs are data and cost nothing.
+/// </summary>
+/// <example>
+/// <code>
+/// [Differentiable]
+/// public float Loss([RequiresGradient] Tensor images, [NoDerivative] int[] labels) { … }
+/// // generated: public float LossGradient(Tensor images, int[] labels, Tensor dimages)
+/// </code>
+/// </example>
+[AttributeUsage(AttributeTargets.Parameter, AllowMultiple = false, Inherited = false)]
+public sealed class RequiresGradientAttribute : Attribute
+{
+}

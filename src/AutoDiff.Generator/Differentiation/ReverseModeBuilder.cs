@@ -136,11 +136,10 @@ internal sealed class ReverseModeBuilder
 
         Analyze(body, new Context(0, false), enclosingLoop: null);
         ComputeReverseReads(body);
-        if (_split)
         {
             foreach (ParameterModel parameter in _method.Parameters)
             {
-                if (parameter.GradientName is not null && _assignmentCounts.ContainsKey(parameter.Name))
+                if (parameter.GradientName is not null && parameter.Type.IsTensor && _assignmentCounts.ContainsKey(parameter.Name))
                 {
                     _adjointNames[parameter.Name] = _namer.Fresh("d_" + parameter.Name);
                     _reassignedTensorParameters.Add(parameter);
@@ -172,6 +171,11 @@ internal sealed class ReverseModeBuilder
         }
 
         WritePrologue(lines);
+        foreach (ParameterModel parameter in _reassignedTensorParameters)
+        {
+            lines.Line($"global::AutoDiff.Tensor? {_adjointNames[parameter.Name]} = null;");
+        }
+
         foreach ((string type, string name, string initializer) in _hoisted)
         {
             lines.Line($"{type} {name} = {initializer};");
@@ -215,6 +219,12 @@ internal sealed class ReverseModeBuilder
         }
 
         lines.AddRange(Peephole.MergeAccumulations(diff.Reverse));
+        foreach (ParameterModel parameter in _reassignedTensorParameters)
+        {
+            string local = _adjointNames[parameter.Name];
+            lines.Line($"if ({local} is not null) global::AutoDiff.CompilerServices.TensorArena.Accumulate({parameter.GradientName}, {local});");
+        }
+
         if (_tapes.Count > 0)
         {
             lines.Blank();
@@ -885,7 +895,7 @@ internal sealed class ReverseModeBuilder
     /// </summary>
     private bool HasDirectGradient(string name) =>
         _method.IsModelParameter(name) ||
-        (_split && _method.Parameters.Any(p => p.Name == name && p.GradientName is not null) && !_reassignedTensorParameters.Any(p => p.Name == name));
+        (_method.Parameters.Any(p => p.Name == name && p.GradientName is not null && p.Type.IsTensor) && !_assignmentCounts.ContainsKey(name) && !_reassignedTensorParameters.Any(p => p.Name == name));
 
     /// <summary>Anomaly mode: one flag test per tensor operation when off; a NaN/∞ scan naming the source line when on.</summary>
     private Node AnomalyCheck(string value, string operation, int line) =>
@@ -1403,7 +1413,7 @@ internal sealed class ReverseModeBuilder
             case VarRef tensor when tensor.Type.IsTensor:
                 // y = x on tensors: x's adjoint receives y's (created on first use).
                 string target = AdjointOf(expr).Text;
-                output.Add(new Line(_method.IsModelParameter(tensor.Name)
+                output.Add(new Line(_method.IsModelParameter(tensor.Name) || (!_split && HasDirectGradient(tensor.Name))
                     ? $"if ({adjoint.Value.Text} is not null) global::AutoDiff.CompilerServices.TensorArena.Accumulate({target}, {adjoint.Value.Text});"
                     : $"if ({adjoint.Value.Text} is not null) global::AutoDiff.CompilerServices.TensorArena.Accumulate(ref {target}, {adjoint.Value.Text});"));
                 break;
@@ -1691,6 +1701,12 @@ internal sealed class ReverseModeBuilder
             if (parameter.Type.IsFloating)
             {
                 lines.Line($"{parameter.GradientName} = 0;");
+            }
+            else if (parameter.Type.IsTensor)
+            {
+                // [RequiresGradient] input: overwritten with ∂loss/∂input.
+                lines.Line($"{parameter.GradientName}.RequireSameShape(\"{_method.GradientName} ({parameter.GradientName}, the gradient of {parameter.Name})\", {Identifiers.Escape(parameter.Name)});");
+                lines.Line($"{parameter.GradientName}.Span.Clear();");
             }
             else
             {

@@ -163,3 +163,85 @@ public sealed class TensorFunctionAllocationTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 }
+
+/// <summary>A classifier whose input gradient is requested (saliency maps, adversarial examples).</summary>
+public sealed partial class SaliencyModel
+{
+    [Parameter] public Tensor W1 = Tensor.Normal(new Shape(5, 6), 0f, 0.5f, seed: 81);
+    [Parameter] public Tensor B1 = Tensor.Normal(new Shape(6), 0f, 0.1f, seed: 82);
+    [Parameter] public Tensor W2 = Tensor.Normal(new Shape(6, 3), 0f, 0.5f, seed: 83);
+
+    [Differentiable]
+    public float Loss([RequiresGradient] Tensor x, [NoDerivative] int[] labels)
+    {
+        Tensor h = TensorOps.Tanh(Layers.Dense(x, W1, B1));
+        return TensorOps.SoftmaxCrossEntropy(TensorOps.Add(TensorOps.MatMul(h, W2), TensorOps.MatMul(TensorOps.Tanh(Layers.Dense(x, W1, B1)), W2)), labels);
+    }
+
+    /// <summary>The input is reassigned before use: its gradient still reaches the caller's tensor.</summary>
+    [Differentiable]
+    public float Shifted([RequiresGradient] Tensor x, [NoDerivative] int[] labels)
+    {
+        Tensor skip = x;
+        x = TensorOps.Sigmoid(x);
+        x = TensorOps.Add(x, skip);
+        return TensorOps.SoftmaxCrossEntropy(TensorOps.MatMul(TensorOps.Tanh(Layers.Dense(x, W1, B1)), W2), labels);
+    }
+}
+
+public sealed class InputGradientTests
+{
+    private static void Check(Func<float> loss, Tensor input, Tensor gradient)
+    {
+        Span<float> values = input.Span;
+        for (int i = 0; i < values.Length; i++)
+        {
+            float original = values[i];
+            const float h = 1e-2f;
+            values[i] = original + h;
+            double plus = loss();
+            values[i] = original - h;
+            double minus = loss();
+            values[i] = original;
+            double numeric = (plus - minus) / (2 * h);
+            Assert.True(Math.Abs(numeric - gradient.Span[i]) <= 3e-3 + 3e-2 * Math.Abs(numeric), $"x[{i}]: generated {gradient.Span[i]}, finite differences {numeric}");
+        }
+    }
+
+    [Fact]
+    public void RequiresGradient_InputGradientMatchesFiniteDifferences()
+    {
+        var model = new SaliencyModel();
+        Tensor x = Tensor.Normal(new Shape(3, 5), 0f, 1f, seed: 84);
+        int[] labels = { 2, 0, 1 };
+        Tensor dx = Tensor.Ones(3, 5); // overwritten, not accumulated
+
+        float value = model.LossGradient(x, labels, dx);
+
+        Assert.Equal(model.Loss(x, labels), value, 5);
+        Check(() => model.Loss(x, labels), x, dx);
+    }
+
+    [Fact]
+    public void RequiresGradient_ReassignedInput_GradientMatchesFiniteDifferences()
+    {
+        var model = new SaliencyModel();
+        Tensor x = Tensor.Normal(new Shape(3, 5), 0f, 1f, seed: 85);
+        int[] labels = { 1, 1, 0 };
+        Tensor dx = Tensor.Ones(3, 5);
+
+        model.ShiftedGradient(x, labels, dx);
+
+        Check(() => model.Shifted(x, labels), x, dx);
+    }
+
+    [Fact]
+    public void RequiresGradient_WrongShape_IsRefusedNamingBothShapes()
+    {
+        var model = new SaliencyModel();
+        Tensor x = Tensor.Normal(new Shape(3, 5), 0f, 1f, seed: 84);
+        var error = Assert.Throws<ArgumentException>(() => model.LossGradient(x, new[] { 0, 1, 2 }, Tensor.Zeros(5, 3)));
+        Assert.Contains("[5, 3]", error.Message);
+        Assert.Contains("[3, 5]", error.Message);
+    }
+}
