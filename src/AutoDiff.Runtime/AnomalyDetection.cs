@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Numerics.Tensors;
 
 namespace AutoDiff;
@@ -14,12 +15,16 @@ public static class AnomalyDetection
     /// <summary>Gets or sets a value indicating whether generated gradients check every tensor operation.</summary>
     public static bool IsEnabled { get; set; }
 
-    /// <summary>Throws when <paramref name="values"/> holds NaN or infinity. Called by generated code.</summary>
+    /// <summary>
+    /// Throws when <paramref name="values"/> holds NaN or infinity. Called by generated code when <see cref="IsEnabled"/>
+    /// is true; public only for that code, and hidden from IntelliSense.
+    /// </summary>
     /// <param name="values">The tensor just computed.</param>
     /// <param name="operation">What computed it, e.g. <c>TensorOps.MatMul</c> or <c>backward of TensorOps.MatMul</c>.</param>
     /// <param name="file">The model's source file.</param>
     /// <param name="line">The line of the statement.</param>
     /// <exception cref="AnomalyException">A value is NaN or infinite.</exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static void Check(Tensor? values, string operation, string file, int line)
     {
         if (values is not null)
@@ -29,6 +34,7 @@ public static class AnomalyDetection
     }
 
     /// <inheritdoc cref="Check(Tensor?, string, string, int)"/>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static void Check(ReadOnlySpan<float> values, string operation, string file, int line)
     {
         if (TensorPrimitives.IsNaNAny(values) || TensorPrimitives.IsInfinityAny(values))
@@ -39,6 +45,7 @@ public static class AnomalyDetection
     }
 
     /// <inheritdoc cref="Check(Tensor?, string, string, int)"/>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static void Check(float value, string operation, string file, int line)
     {
         if (!float.IsFinite(value))

@@ -74,6 +74,55 @@ public sealed class PackageConsumerTests(PackageFixture package, ITestOutputHelp
         }
         """;
 
+    // References only AutoDiff.Plotting: the AutoDiff library, generator and compiler check come with it.
+    private const string PlottingProgramSource = """
+        using System.Globalization;
+        using AutoDiff;
+        using AutoDiff.Diagnostics;
+        using AutoDiff.Optimizers;
+
+        namespace Consumer;
+
+        /// <summary>A function whose gradient the AutoDiff generator writes at compile time.</summary>
+        public static partial class Functions
+        {
+            /// <summary>f(x) = x³.</summary>
+            /// <param name="x">The input.</param>
+            /// <returns>The value of f.</returns>
+            [Differentiable]
+            public static double Cube(double x) => x * x * x;
+        }
+
+        /// <summary>Entry point.</summary>
+        public static class Program
+        {
+            /// <summary>Records three layers' gradients for four steps and plots them; args: the two PNG paths.</summary>
+            /// <param name="args">The PNG files to write: norms over steps, norms by depth.</param>
+            public static void Main(string[] args)
+            {
+                ParameterSlot[] layers = [ParameterSlot.Create("layer0.weight", 8), ParameterSlot.Create("layer1.weight", 8), ParameterSlot.Create("layer2.weight", 8)];
+                var monitor = new GradientMonitor(layers, new GradientMonitorOptions { Interval = 1 });
+                for (int step = 1; step <= 4; step++)
+                {
+                    for (int l = 0; l < layers.Length; l++)
+                    {
+                        // d(x³)/dx = 3x², from the generated gradient: 3e-4, 3e-2, 3 for x = 0.01, 0.1, 1.
+                        Functions.CubeGradient(Math.Pow(10, l - 2), out double slope);
+                        layers[l].Value.Span.Fill(1f);
+                        layers[l].Gradient.Span.Fill((float)(slope * step));
+                    }
+
+                    monitor.OnStepEnd(step, loss: 1f / step);
+                }
+
+                monitor.SaveNormsOverSteps(args[0], width: 480, height: 320);
+                monitor.SaveNormsByDepth(args[1], width: 480, height: 320);
+                Console.WriteLine(FormattableString.Invariant($"records={monitor.RecordCount}"));
+                Console.WriteLine(FormattableString.Invariant($"norm={monitor.LayerNormsAt(monitor.RecordCount - 1)[2]:R}"));
+            }
+        }
+        """;
+
     [Fact]
     public void Package_contains_runtime_generator_docs_readme_and_compiler_check()
     {
@@ -94,6 +143,35 @@ public sealed class PackageConsumerTests(PackageFixture package, ITestOutputHelp
         Assert.Contains("<readme>README.md</readme>", text);
         Assert.DoesNotContain("AutoDiff.Generator", text); // the generator is inside, not a dependency
         Assert.True(File.Exists(Path.ChangeExtension(package.PackagePath, ".snupkg")), "no symbol package");
+
+        // The plots are in AutoDiff.Plotting: AutoDiff brings no ScottPlot and no SkiaSharp native assets.
+        foreach (var plotting in new[] { "ScottPlot", "SkiaSharp", "HarfBuzzSharp" })
+        {
+            Assert.DoesNotContain(plotting, text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(entries, e => e.Contains(plotting, StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
+    [Fact]
+    public void Plotting_package_contains_its_library_docs_readme_and_depends_on_the_same_AutoDiff_and_ScottPlot()
+    {
+        package.AssertPlottingPacked();
+        using var zip = System.IO.Compression.ZipFile.OpenRead(package.PlottingPackagePath);
+        var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
+        Assert.Contains("lib/net10.0/AutoDiff.Plotting.dll", entries);
+        Assert.Contains("lib/net10.0/AutoDiff.Plotting.xml", entries);
+        Assert.Contains("README.md", entries);
+        Assert.DoesNotContain("lib/net10.0/AutoDiff.Runtime.dll", entries); // that one comes from the AutoDiff package
+
+        using var nuspec = new StreamReader(zip.GetEntry("AutoDiff.Plotting.nuspec")!.Open());
+        var text = nuspec.ReadToEnd();
+        Assert.Contains($"<id>{PackageFixture.PlottingPackageId}</id>", text);
+        Assert.Contains("<license type=\"expression\">MIT</license>", text);
+        Assert.Contains("<readme>README.md</readme>", text);
+        // All of AutoDiff's assets, the generator and compiler check included, reach a project referencing only this.
+        Assert.Contains($"<dependency id=\"{PackageFixture.PackageId}\" version=\"{package.Version}\" include=\"All\" />", text);
+        Assert.Contains("<dependency id=\"ScottPlot\"", text);
+        Assert.True(File.Exists(Path.ChangeExtension(package.PlottingPackagePath, ".snupkg")), "no symbol package");
     }
 
     [Fact]
@@ -147,6 +225,40 @@ public sealed class PackageConsumerTests(PackageFixture package, ITestOutputHelp
         }
     }
 
+    [Fact]
+    public void Consumer_referencing_only_AutoDiff_Plotting_builds_with_warnings_as_errors_and_writes_png_plots()
+    {
+        package.AssertPlottingPacked();
+        var project = CreateConsumer("plotting-consumer", PackageFixture.PlottingPackageId, PlottingProgramSource);
+
+        var build = Build(project);
+        Assert.True(build.ExitCode == 0, build.ToString());
+        Assert.Contains(" 0 Warning(s)", build.Output);
+        var assets = File.ReadAllText(Path.Combine(project, "obj", "project.assets.json"));
+        Assert.Contains($"\"{PackageFixture.PlottingPackageId}/{package.Version}\"", assets);
+        Assert.Contains($"\"{PackageFixture.PackageId}/{package.Version}\"", assets);
+
+        var overSteps = Path.Combine(project, "norms-over-steps.png");
+        var byDepth = Path.Combine(project, "norms-by-depth.png");
+        var dll = Path.Combine(project, "bin", "Release", "net10.0", "Consumer.dll");
+        var run = DotNetCli.Run(project, RunTimeout, package.NuGetPackages, dll, overSteps, byDepth);
+        log.WriteLine(run.ToString());
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("records=4", run.Output);
+        // The last layer's gradient in the last record: 8 elements of 3 · 4, computed by the generated CubeGradient.
+        var norm = run.Output.Split('\n', StringSplitOptions.TrimEntries).Single(l => l.StartsWith("norm=", StringComparison.Ordinal))[5..];
+        Assert.Equal(Math.Sqrt(8) * 12, Parse(norm), 1e-4);
+
+        foreach (var png in new[] { overSteps, byDepth })
+        {
+            var bytes = File.ReadAllBytes(png);
+            Assert.True(bytes.Length > 1000, $"{png}: {bytes.Length} bytes");
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A], bytes[..8]);
+            Assert.Equal(480, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16))); // IHDR width
+            Assert.Equal(320, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20))); // IHDR height
+        }
+    }
+
     [Theory]
     [InlineData("CompilerApiVersion=roslyn4.7")] // the compiler's own version (Roslyn 4.7 = .NET 7.0.400 SDK)
     [InlineData("NETCoreSdkVersion=7.0.400")] // the SDK running the build
@@ -176,7 +288,7 @@ public sealed class PackageConsumerTests(PackageFixture package, ITestOutputHelp
         return result;
     }
 
-    private string CreateConsumer(string name)
+    private string CreateConsumer(string name, string packageId = PackageFixture.PackageId, string programSource = ProgramSource)
     {
         var dir = Path.Combine(package.Root, name);
         Assert.False(
@@ -200,6 +312,7 @@ public sealed class PackageConsumerTests(PackageFixture package, ITestOutputHelp
               <packageSourceMapping>
                 <packageSource key="autodiff-test-feed">
                   <package pattern="{PackageFixture.PackageId}" />
+                  <package pattern="{PackageFixture.PlottingPackageId}" />
                 </packageSource>
                 <packageSource key="nuget.org">
                   <package pattern="*" />
@@ -224,11 +337,11 @@ public sealed class PackageConsumerTests(PackageFixture package, ITestOutputHelp
                 <NoWarn>$(NoWarn);NU1603</NoWarn>
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="{PackageFixture.PackageId}" Version="[{package.Version}]" />
+                <PackageReference Include="{packageId}" Version="[{package.Version}]" />
               </ItemGroup>
             </Project>
             """);
-        File.WriteAllText(Path.Combine(dir, "Program.cs"), ProgramSource);
+        File.WriteAllText(Path.Combine(dir, "Program.cs"), programSource);
         return dir;
     }
 }

@@ -4,12 +4,15 @@ using Xunit;
 namespace AutoDiff.PackageTests;
 
 /// <summary>
-/// Packs src/AutoDiff.Runtime once per test run into a temporary local feed, with a version no earlier run used,
-/// and gives each consumer project a private NuGet cache: a stale AutoDiff package can never be restored.
+/// Packs src/AutoDiff.Runtime (package AutoDiff) and src/AutoDiff.Plotting (package AutoDiff.Plotting) once per test
+/// run into a temporary local feed, with a version no earlier run used, and gives each consumer project a private
+/// NuGet cache: a stale AutoDiff package can never be restored.
 /// </summary>
 public sealed class PackageFixture : IDisposable
 {
     public const string PackageId = "AutoDiff";
+
+    public const string PlottingPackageId = "AutoDiff.Plotting";
 
     public static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(4);
 
@@ -24,18 +27,13 @@ public sealed class PackageFixture : IDisposable
         Directory.CreateDirectory(NuGetPackages);
         Version = $"0.0.1-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
 
-        // Its own artifacts path: never touches (or is confused by) the repository's bin/obj or another build's.
-        PackResult = DotNetCli.Run(
-            RepositoryRoot,
-            PackTimeout,
-            nugetPackages: null,
-            "pack", Path.Combine(RepositoryRoot, "src", "AutoDiff.Runtime", "AutoDiff.Runtime.csproj"),
-            "-c", "Release",
-            "-o", Feed,
-            "--artifacts-path", Path.Combine(Root, "pack-artifacts"),
-            "-p:Version=" + Version,
-            "-nodeReuse:false");
+        PackResult = Pack("AutoDiff.Runtime");
         PackagePath = Path.Combine(Feed, $"{PackageId}.{Version}.nupkg");
+
+        // The second pack shares the first one's artifacts path, so it finds the runtime built and only compiles
+        // the plotting assembly.
+        PlottingPackResult = PackResult.ExitCode == 0 ? Pack("AutoDiff.Plotting") : PackResult;
+        PlottingPackagePath = Path.Combine(Feed, $"{PlottingPackageId}.{Version}.nupkg");
     }
 
     /// <summary>The repository the test assembly was built from.</summary>
@@ -54,10 +52,21 @@ public sealed class PackageFixture : IDisposable
 
     public string PackagePath { get; }
 
-    /// <summary>Fails the calling test with the pack output when packing failed.</summary>
+    public CommandResult PlottingPackResult { get; }
+
+    public string PlottingPackagePath { get; }
+
+    /// <summary>Fails the calling test with the pack output when packing AutoDiff failed.</summary>
     public void AssertPacked()
     {
         Assert.True(PackResult.ExitCode == 0 && File.Exists(PackagePath), PackResult.ToString());
+    }
+
+    /// <summary>Fails the calling test with the pack output when packing AutoDiff or AutoDiff.Plotting failed.</summary>
+    public void AssertPlottingPacked()
+    {
+        AssertPacked();
+        Assert.True(PlottingPackResult.ExitCode == 0 && File.Exists(PlottingPackagePath), PlottingPackResult.ToString());
     }
 
     public void Dispose()
@@ -78,4 +87,16 @@ public sealed class PackageFixture : IDisposable
         {
         }
     }
+
+    // Its own artifacts path: never touches (or is confused by) the repository's bin/obj or another build's.
+    private CommandResult Pack(string project) => DotNetCli.Run(
+        RepositoryRoot,
+        PackTimeout,
+        nugetPackages: null,
+        "pack", Path.Combine(RepositoryRoot, "src", project, project + ".csproj"),
+        "-c", "Release",
+        "-o", Feed,
+        "--artifacts-path", Path.Combine(Root, "pack-artifacts"),
+        "-p:Version=" + Version,
+        "-nodeReuse:false");
 }

@@ -2,7 +2,11 @@ using System.ComponentModel;
 
 namespace AutoDiff.CompilerServices;
 
-/// <summary>Checks used by generated gradient methods. Not intended to be called from user code.</summary>
+/// <summary>Checks and vector helpers used by generated gradient methods.</summary>
+/// <remarks>
+/// Infrastructure for the code the AutoDiff source generator writes into your assembly, public only because that
+/// code must call it; hidden from IntelliSense. Not meant to be used directly: it can change in any release.
+/// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class GradientBuffer
 {

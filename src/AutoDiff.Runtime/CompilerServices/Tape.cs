@@ -10,7 +10,9 @@ namespace AutoDiff.CompilerServices;
 /// <remarks>
 /// Generated code rents one tape per element type with <see cref="Rent"/> and gives it back with
 /// <see cref="Return"/>. Tapes are pooled per thread and keep their storage, so a gradient call allocates nothing
-/// once its tapes have grown to the size it needs. Not intended to be called from user code.
+/// once its tapes have grown to the size it needs.
+/// Infrastructure for the code the AutoDiff source generator writes into your assembly, public only because that
+/// code must call it; hidden from IntelliSense. Not meant to be used directly: it can change in any release.
 /// </remarks>
 /// <typeparam name="T">The type of the recorded values.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]

@@ -7,6 +7,12 @@ namespace AutoDiff.CompilerServices;
 /// in call order and keeps them for the next call. The first call for an input shape allocates; later calls with the
 /// same shapes reuse every buffer, so a training step allocates nothing. A new shape re-plans the slots that change.
 /// </summary>
+/// <remarks>
+/// Infrastructure for the code the AutoDiff source generator writes into your assembly, public only because that
+/// code must call it; hidden from IntelliSense, and it can change in any release. The one use outside generated code:
+/// a custom tensor operation can take its result from <see cref="RentOrAllocate(Shape)"/>, as the <see cref="TensorOps"/>
+/// do, so that a training step through it allocates nothing either.
+/// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class TensorArena
 {

@@ -37,7 +37,7 @@ namespace AutoDiff.Diagnostics;
 /// trainer.Fit();
 /// GradientReport.Write(monitor);              // table and findings on the console
 /// GradientReport.SaveJson(monitor, "gradients.json");
-/// GradientPlots.SaveNormsOverSteps(monitor, "norms.png");
+/// monitor.SaveNormsOverSteps("norms.png");    // PNG plots: the AutoDiff.Plotting package (GradientPlots)
 /// </code>
 /// </example>
 public sealed class GradientMonitor : ITrainingCallback

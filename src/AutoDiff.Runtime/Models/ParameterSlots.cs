@@ -3,7 +3,11 @@ using AutoDiff.Optimizers;
 
 namespace AutoDiff.CompilerServices;
 
-/// <summary>Helpers for the members the generator adds to models. Not intended to be called from user code.</summary>
+/// <summary>Helpers for the members the generator adds to models (<c>GetParameters</c>, the gradient tensors).</summary>
+/// <remarks>
+/// Infrastructure for the code the AutoDiff source generator writes into your assembly, public only because that
+/// code must call it; hidden from IntelliSense. Not meant to be used directly: it can change in any release.
+/// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class ModelSupport
 {

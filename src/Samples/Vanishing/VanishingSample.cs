@@ -98,7 +98,7 @@ public static partial class VanishingSample
 
         if (output.FilePath($"vanishing-{Slug(name)}.png") is { } path)
         {
-            GradientPlots.SaveNormsByDepth(monitor, path);
+            monitor.SaveNormsByDepth(path);
             output.Wrote("plot", path);
         }
 

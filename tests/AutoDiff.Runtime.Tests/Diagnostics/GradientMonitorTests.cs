@@ -478,18 +478,6 @@ public class GradientMonitorTests
             Assert.StartsWith("step,loss,learning_rate,layer,tensor,norm", lines[0], StringComparison.Ordinal);
             Assert.StartsWith("1,", lines[1], StringComparison.Ordinal);
 
-            // PNG plots.
-            string overSteps = Path.Combine(directory, "norms-over-steps.png");
-            string byDepth = Path.Combine(directory, "norms-by-depth.png");
-            GradientPlots.SaveNormsOverSteps(monitor, overSteps);
-            GradientPlots.SaveNormsByDepth(monitor, byDepth);
-            foreach (string png in new[] { overSteps, byDepth })
-            {
-                byte[] bytes = File.ReadAllBytes(png);
-                Assert.True(bytes.Length > 1000);
-                Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes[..4]);
-            }
-
             // Console table and findings.
             var text = new StringWriter();
             IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings

@@ -9,18 +9,26 @@ namespace AutoDiff.Diagnostics;
 /// every layer over the training steps, and the gradient norm against depth. Both use a log₁₀ vertical axis (the
 /// values are plotted as log₁₀ and the ticks labelled as powers of ten); zero and non-finite norms are left out.
 /// </summary>
+/// <remarks>
+/// In the <c>AutoDiff.Plotting</c> package, apart from the <c>AutoDiff</c> package, because ScottPlot brings SkiaSharp
+/// and its native libraries. The methods extend <see cref="GradientMonitor"/>:
+/// <code>
+/// monitor.SaveNormsOverSteps("norms-over-steps.png");
+/// monitor.SaveNormsByDepth("norms-by-depth.png");
+/// </code>
+/// </remarks>
 public static class GradientPlots
 {
     /// <summary>
     /// Plots the gradient norm of each layer against the step, one line per layer (at most
     /// <paramref name="maxLayers"/>, evenly spaced from first to last, so deep networks stay readable).
     /// </summary>
-    /// <param name="monitor">The monitor.</param>
+    /// <param name="monitor">The monitor whose records are drawn.</param>
     /// <param name="path">The PNG file to create or replace.</param>
     /// <param name="width">The image width in pixels.</param>
     /// <param name="height">The image height in pixels.</param>
     /// <param name="maxLayers">The most layers to draw.</param>
-    public static void SaveNormsOverSteps(GradientMonitor monitor, string path, int width = 900, int height = 600, int maxLayers = 10)
+    public static void SaveNormsOverSteps(this GradientMonitor monitor, string path, int width = 900, int height = 600, int maxLayers = 10)
     {
         ArgumentNullException.ThrowIfNull(monitor);
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -54,7 +62,7 @@ public static class GradientPlots
         plot.YLabel("‖g‖ (log scale)");
         LogAxis(plot);
         plot.Axes.Bottom.TickGenerator = new NumericAutomatic { IntegerTicksOnly = true };
-        plot.ShowLegend(Edge.Right);
+        ShowLegendIfAny(plot);
         plot.SavePng(path, width, height);
     }
 
@@ -63,12 +71,12 @@ public static class GradientPlots
     /// last kept, and up to <paramref name="curves"/> in all, evenly spaced. A vanishing gradient is a line falling
     /// towards the input (left); an exploding one rises towards it.
     /// </summary>
-    /// <param name="monitor">The monitor.</param>
+    /// <param name="monitor">The monitor whose records are drawn.</param>
     /// <param name="path">The PNG file to create or replace.</param>
     /// <param name="width">The image width in pixels.</param>
     /// <param name="height">The image height in pixels.</param>
     /// <param name="curves">The most records to draw.</param>
-    public static void SaveNormsByDepth(GradientMonitor monitor, string path, int width = 900, int height = 600, int curves = 4)
+    public static void SaveNormsByDepth(this GradientMonitor monitor, string path, int width = 900, int height = 600, int curves = 4)
     {
         ArgumentNullException.ThrowIfNull(monitor);
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -101,8 +109,18 @@ public static class GradientPlots
         plot.YLabel("‖g‖ (log scale)");
         LogAxis(plot);
         plot.Axes.Bottom.TickGenerator = new NumericAutomatic { IntegerTicksOnly = true };
-        plot.ShowLegend(Edge.Right);
+        ShowLegendIfAny(plot);
         plot.SavePng(path, width, height);
+    }
+
+    // ScottPlot draws nothing at all, not even the axes, when an empty legend is placed outside the data area
+    // (no records yet, or every norm zero or non-finite).
+    private static void ShowLegendIfAny(Plot plot)
+    {
+        if (plot.GetPlottables().Any())
+        {
+            plot.ShowLegend(Edge.Right);
+        }
     }
 
     private static void LogAxis(Plot plot)
