@@ -26,7 +26,19 @@ internal sealed class ReverseModeBuilder
     private readonly Dictionary<string, TypeRef> _types = new();
     private readonly Dictionary<string, string> _adjointNames = new();
     private readonly HashSet<string> _reverseReads = new();
+
+    /// <summary>Where the read-collecting walk adds what it finds: <see cref="_reverseReads"/>, or one statement's reads.</summary>
+    private HashSet<string> _readsInto;
+
+    /// <summary>Local arrays allocated at the top level, with their length (<c>new double[d]</c> → <c>d</c>).</summary>
+    private readonly Dictionary<string, Expr> _arrayLengths = new();
+
+    /// <summary>Arrays saved whole at the start of each iteration of an enclosing loop: their element writes need no saves.</summary>
+    private readonly HashSet<string> _snapshotted = new();
     private readonly HashSet<string> _inlineDeclared = new();
+
+    /// <summary>Locals declared at the top level of the method (outside any branch or loop).</summary>
+    private readonly HashSet<string> _topDeclared = new();
     private readonly HashSet<string> _canonicalIndices = new();
     private readonly Dictionary<Loop, HashSet<string>> _rematerialized = new(ReferenceComparer<Loop>.Instance);
     private readonly Dictionary<string, int> _assignmentCounts = new();
@@ -66,6 +78,7 @@ internal sealed class ReverseModeBuilder
         _method = method;
         _names = names;
         _split = method.IsSplit;
+        _readsInto = _reverseReads;
         _registrations = registrations;
         _cancellationToken = cancellationToken;
         IEnumerable<string> userNames = method.Parameters.Select(p => p.Name)
@@ -368,9 +381,18 @@ internal sealed class ReverseModeBuilder
                     if (IrWalker.RootName(assign.Target) is { } root)
                     {
                         _assignmentCounts[root] = _assignmentCounts.TryGetValue(root, out int count) ? count + 1 : 1;
-                        if (assign.IsDeclaration && assign.Target is VarRef && context.AtTop && !_split)
+                        if (assign.IsDeclaration && assign.Target is VarRef && context.AtTop)
                         {
-                            _inlineDeclared.Add(root);
+                            if (assign.Value is NewArray allocation)
+                            {
+                                _arrayLengths[root] = allocation.Length;
+                            }
+
+                            _topDeclared.Add(root);
+                            if (!_split)
+                            {
+                                _inlineDeclared.Add(root);
+                            }
                         }
                     }
 
@@ -466,20 +488,20 @@ internal sealed class ReverseModeBuilder
             {
                 case Assign { Value: DiffCall pullbackCall } pullbackAssign when IsPullbackCall(pullbackCall):
                     // The pullback reads the arguments and the result.
-                    IrWalker.CollectReads(pullbackCall, _reverseReads);
-                    IrWalker.CollectReads(pullbackAssign.Target, _reverseReads);
+                    IrWalker.CollectReads(pullbackCall, _readsInto);
+                    IrWalker.CollectReads(pullbackAssign.Target, _readsInto);
                     break;
                 case Assign assign:
                     if (loop is not null && IsRecomputed(assign, loop))
                     {
-                        IrWalker.CollectReads(assign.Value, _reverseReads);
+                        IrWalker.CollectReads(assign.Value, _readsInto);
                     }
 
                     if (IsActiveTarget(assign.Target))
                     {
                         if (assign.Target is ElementRef element)
                         {
-                            IrWalker.CollectReads(element.Index, _reverseReads);
+                            IrWalker.CollectReads(element.Index, _readsInto);
                         }
 
                         Expr propagated = AccumulatedPart(assign) ?? assign.Value;
@@ -491,7 +513,7 @@ internal sealed class ReverseModeBuilder
 
                     if (assign.Target is ElementRef saved && IrWalker.RootName(saved) is { } root && _reverseReads.Contains(root))
                     {
-                        IrWalker.CollectReads(saved.Index, _reverseReads);
+                        IrWalker.CollectReads(saved.Index, _readsInto);
                     }
 
                     break;
@@ -511,7 +533,7 @@ internal sealed class ReverseModeBuilder
     /// <summary>The variables read by the adjoint code of an active expression.</summary>
     private void CollectPropagationReads(Expr expr)
     {
-        void Reads(Expr e) => IrWalker.CollectReads(e, _reverseReads);
+        void Reads(Expr e) => IrWalker.CollectReads(e, _readsInto);
 
         switch (expr)
         {
@@ -625,8 +647,14 @@ internal sealed class ReverseModeBuilder
         // Variables from outside a fused loop (its accumulator) are saved once around the whole loop instead.
         bool freshLocal = firstDefinition || (context.Fused && (assign.IsDeclaration || root is null || !_fusedLocals.Contains(root)));
         bool save = root is not null && !recomputed && !freshLocal && _reverseReads.Contains(root) &&
-                    !(assign.Target is VarRef && assign.Target.Type.IsCollection);
-        if (save)
+                    !(assign.Target is VarRef && assign.Target.Type.IsCollection) &&
+                    !(assign.Target is ElementRef && _snapshotted.Contains(root));
+        if (save && InverseUpdate(assign) is { } inverse)
+        {
+            // i++, i -= 3 on an integer: the reverse sweep undoes the update instead of recording the old value.
+            reverse.Add(new Line(inverse));
+        }
+        else if (save)
         {
             string type = assign.Target.Type.Shape == TypeShape.Scalar ? _names.Element(assign.Target.Type) : _names.Of(assign.Target.Type);
             if (context.InLoop)
@@ -962,6 +990,25 @@ internal sealed class ReverseModeBuilder
         return rebuilt;
     }
 
+    /// <summary>
+    /// For an integer <c>v = v ± c</c> (<c>v++</c>, <c>v += c</c>) with c the same in the reverse sweep: the statement
+    /// that undoes it (exact: integer arithmetic wraps). Null otherwise.
+    /// </summary>
+    private string? InverseUpdate(Assign assign)
+    {
+        if (assign.Target is not VarRef { Type: { Shape: TypeShape.Scalar, Element: ScalarKind.Int } } target ||
+            assign.Value is not Binary { Operator: "+" or "-" } binary || binary.Left != assign.Target ||
+            IrWalker.Mentions(binary.Right, target.Name) || !IsReverseStable(binary.Right))
+        {
+            return null;
+        }
+
+        string v = Identifiers.Escape(target.Name);
+        string operand = Print(binary.Right).Text;
+        string inverse = binary.Operator == "+" ? "-" : "+";
+        return operand == "1" ? $"{v}{inverse}{inverse};" : $"{v} {inverse}= {operand};";
+    }
+
     /// <summary>For <c>x = x + e</c> or <c>x = x - e</c> (with no other x in e) returns e; otherwise null.</summary>
     private static Expr? AccumulatedPart(Assign assign)
     {
@@ -1026,9 +1073,31 @@ internal sealed class ReverseModeBuilder
 
         Context inner = context.InsideLoop();
         StmtDiff init = canonical is null ? DiffBlock(loop.Init, context) : new StmtDiff(new List<Node>(), new List<Node>());
+        List<string> snapshots = Snapshots(loop);
+        _snapshotted.UnionWith(snapshots);
         _loops.Push(loop);
         StmtDiff body = DiffBlock(loop.Body, inner);
         _loops.Pop();
+        _snapshotted.ExceptWith(snapshots);
+        if (snapshots.Count > 0)
+        {
+            // Each iteration starts by saving these arrays whole; its reverse ends by putting them back.
+            var saves = new List<Node>();
+            var restores = new List<Node>();
+            foreach (string array in snapshots)
+            {
+                string element = _names.Element(_types[array]);
+                _tapes.Add(element);
+                saves.Add(new Line($"{TapeName(element)}.PushAll({Identifiers.Escape(array)});"));
+                restores.Insert(0, new Line($"{TapeName(element)}.PopAll({Identifiers.Escape(array)});"));
+            }
+
+            saves.AddRange(body.Forward);
+            var reverseWithRestores = new List<Node>(body.Reverse);
+            reverseWithRestores.AddRange(restores);
+            body = new StmtDiff(saves, reverseWithRestores);
+        }
+
         StmtDiff step = canonical is null ? DiffBlock(loop.Step, inner) : new StmtDiff(new List<Node>(), new List<Node>());
         string condition = loop.Condition is null ? "true" : Print(loop.Condition).Text;
         string header = canonical is null ? string.Empty : CanonicalHeader(loop, canonical);
@@ -1039,6 +1108,21 @@ internal sealed class ReverseModeBuilder
         {
             // Nothing in the loop carries a derivative: run it forward only.
             forward.Add(LoopNode(loop, canonical, header, condition, body.Forward.Concat(step.Forward).ToList()));
+            reverse.AddRange(init.Reverse);
+            return new StmtDiff(forward, reverse);
+        }
+
+        if (canonical is not null && InvariantReverseHeader(loop, canonical) is { } invariantHeader)
+        {
+            // The bounds are the same when the reverse sweep gets here: run the indices backwards from them, with
+            // nothing counted or recorded.
+            forward.Add(LoopNode(loop, canonical, header, condition, body.Forward.Concat(step.Forward).ToList()));
+            var invariantBody = new List<Node>();
+            AddRecomputed(loop, invariantBody);
+            invariantBody.AddRange(step.Reverse);
+            invariantBody.AddRange(body.Reverse);
+            reverse.Add(new Comment($"line {loop.Line}: {loop.Source}, backwards"));
+            reverse.Add(new BlockNode(invariantHeader, invariantBody));
             reverse.AddRange(init.Reverse);
             return new StmtDiff(forward, reverse);
         }
@@ -1071,17 +1155,7 @@ internal sealed class ReverseModeBuilder
         }
 
         var reverseBody = new List<Node>();
-        if (_rematerialized.TryGetValue(loop, out HashSet<string>? recomputed) && recomputed.Count > 0)
-        {
-            foreach (Stmt s in loop.Body.Statements)
-            {
-                if (s is Assign { Target: VarRef v } a && recomputed.Contains(v.Name) && _reverseReads.Contains(v.Name))
-                {
-                    reverseBody.Add(new Line($"{Identifiers.Escape(v.Name)} = {Print(a.Value).Text};"));
-                }
-            }
-        }
-
+        AddRecomputed(loop, reverseBody);
         reverseBody.AddRange(step.Reverse);
         reverseBody.AddRange(body.Reverse);
         reverse.Add(new Comment($"line {loop.Line}: {loop.Source}, backwards"));
@@ -1098,6 +1172,141 @@ internal sealed class ReverseModeBuilder
         reverse.AddRange(init.Reverse);
         return new StmtDiff(forward, reverse);
     }
+
+    /// <summary>
+    /// Local arrays that are better saved whole at the start of each iteration of <paramref name="loop"/> than element
+    /// by element: the iteration writes them in an inner loop that runs over their length (so a whole copy costs no
+    /// more than the element saves), and every statement of the body whose reverse reads them comes after every
+    /// statement that writes them, so the reverse sweep of the iteration needs only their final values until it puts
+    /// the saved copy back. ADBench GMM's Q·(x − μ), accumulated over a triangle, is the case in point.
+    /// </summary>
+    private List<string> Snapshots(Loop loop)
+    {
+        var result = new List<string>();
+        var written = new SortedSet<string>(System.StringComparer.Ordinal);
+        foreach (Assign assign in IrWalker.Statements(loop.Body).OfType<Assign>())
+        {
+            if (assign.Target is ElementRef && IrWalker.RootName(assign.Target) is { } root)
+            {
+                written.Add(root);
+            }
+        }
+
+        foreach (string array in written)
+        {
+            if (_snapshotted.Contains(array) || !_reverseReads.Contains(array) || !_arrayLengths.TryGetValue(array, out Expr? length) ||
+                !_assignmentCounts.TryGetValue(array, out int count) || count < 1 || !IsReverseStable(length) ||
+                IrWalker.Statements(loop.Body).OfType<Assign>().Any(a => a.Target is VarRef v && v.Name == array))
+            {
+                continue;
+            }
+
+            // Some inner loop writing the array must run over its length: for (…; j < length; …).
+            string lengthText = Print(length).Text;
+            bool coversLength = IrWalker.Statements(loop.Body).OfType<Loop>().Any(inner =>
+                inner.Condition is Binary { Operator: "<" or "<=" } bound && Print(bound.Right).Text == lengthText &&
+                IrWalker.Statements(inner.Body).OfType<Assign>().Any(a => a.Target is ElementRef && IrWalker.RootName(a.Target) == array));
+            if (!coversLength)
+            {
+                continue;
+            }
+
+            int lastWrite = -1, firstRead = int.MaxValue;
+            for (int i = 0; i < loop.Body.Statements.Count; i++)
+            {
+                Stmt statement = loop.Body.Statements[i];
+                if (IrWalker.Statements(new Block(new[] { statement }.ToEquatableArray())).OfType<Assign>().Any(a => a.Target is ElementRef && IrWalker.RootName(a.Target) == array))
+                {
+                    lastWrite = i;
+                }
+
+                if (firstRead == int.MaxValue && ReverseReadsOf(statement, loop).Contains(array))
+                {
+                    firstRead = i;
+                }
+            }
+
+            if (lastWrite < firstRead)
+            {
+                result.Add(array);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The variables that one statement's reverse sweep reads.</summary>
+    private HashSet<string> ReverseReadsOf(Stmt statement, Loop loop)
+    {
+        var reads = new HashSet<string>();
+        HashSet<string> previous = _readsInto;
+        _readsInto = reads;
+        try
+        {
+            CollectReverseReads(new Block(new[] { statement }.ToEquatableArray()), new Context(1, true), loop);
+        }
+        finally
+        {
+            _readsInto = previous;
+        }
+
+        return reads;
+    }
+
+    /// <summary>Loop-body locals recomputed from invariants at the start of each reversed iteration.</summary>
+    private void AddRecomputed(Loop loop, List<Node> reverseBody)
+    {
+        if (_rematerialized.TryGetValue(loop, out HashSet<string>? recomputed) && recomputed.Count > 0)
+        {
+            foreach (Stmt s in loop.Body.Statements)
+            {
+                if (s is Assign { Target: VarRef v } a && recomputed.Contains(v.Name) && _reverseReads.Contains(v.Name))
+                {
+                    reverseBody.Add(new Line($"{Identifiers.Escape(v.Name)} = {Print(a.Value).Text};"));
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// For <c>for (int i = start; i &lt; end; i++)</c> (also <c>&lt;=</c>, and <c>&gt;</c>/<c>&gt;=</c> with <c>i--</c>)
+    /// whose start and end the method never changes once the loop can run (parameters, top-level locals assigned
+    /// once, indices of enclosing counted loops, array lengths): the reverse loop's header, computed from the
+    /// bounds themselves. Null when the trip count must be recorded instead.
+    /// </summary>
+    private string? InvariantReverseHeader(Loop loop, CanonicalLoop canonical)
+    {
+        if (canonical.Step is not (1 or -1) || loop.Condition is not Binary { Left: VarRef index } condition || index.Name != canonical.Index ||
+            !IsReverseStable(canonical.Start) || !IsReverseStable(condition.Right))
+        {
+            return null;
+        }
+
+        string i = canonical.Variable;
+        Code start = Print(canonical.Start);
+        Code end = Print(condition.Right);
+        return (canonical.Step, condition.Operator) switch
+        {
+            (1, "<") => $"for (int {i} = {Code.Binary(end, "-", Code.Atom("1")).Text}; {i} >= {start.Text}; {i}--)",
+            (1, "<=") => $"for (int {i} = {end.Text}; {i} >= {start.Text}; {i}--)",
+            (-1, ">") => $"for (int {i} = {Code.Binary(end, "+", Code.Atom("1")).Text}; {i} <= {start.Text}; {i}++)",
+            (-1, ">=") => $"for (int {i} = {end.Text}; {i} <= {start.Text}; {i}++)",
+            _ => null,
+        };
+    }
+
+    /// <summary>True when an integer expression has the same value in the reverse sweep as in the forward sweep at this point.</summary>
+    private bool IsReverseStable(Expr expr) => expr switch
+    {
+        Literal => true,
+        VarRef v => !_assignmentCounts.ContainsKey(v.Name) && _method.Parameters.Any(p => p.Name == v.Name) ||
+                    _assignmentCounts.TryGetValue(v.Name, out int count) && count == 1 && _topDeclared.Contains(v.Name) ||
+                    _loops.Any(l => CanonicalLoop.TryMatch(l)?.Index == v.Name),
+        Binary b => b.Type.Element is ScalarKind.Int && IsReverseStable(b.Left) && IsReverseStable(b.Right),
+        Unary u => IsReverseStable(u.Operand),
+        Opaque o => o.Format.IndexOf('(') < 0 && o.Arguments.All(a => a.Type.IsCollection ? a is VarRef c && !_assignmentCounts.ContainsKey(c.Name) : IsReverseStable(a)),
+        _ => false,
+    };
 
     /// <summary>
     /// Preaccumulation for reduction loops: when the only active value a loop iteration leaves behind is one

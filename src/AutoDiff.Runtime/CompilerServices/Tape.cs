@@ -86,6 +86,32 @@ public sealed class Tape<T>
         return _items[--_count];
     }
 
+    /// <summary>Records every value of <paramref name="values"/> (an array saved whole at the start of a loop iteration).</summary>
+    /// <param name="values">The values, pushed in order.</param>
+    public void PushAll(ReadOnlySpan<T> values)
+    {
+        while (_count + values.Length > _items.Length)
+        {
+            Grow();
+        }
+
+        values.CopyTo(_items.AsSpan(_count));
+        _count += values.Length;
+    }
+
+    /// <summary>Reads back the values of the matching <see cref="PushAll"/> into <paramref name="destination"/>.</summary>
+    /// <param name="destination">Receives the values; its length is the number popped.</param>
+    public void PopAll(Span<T> destination)
+    {
+        if (_count < destination.Length)
+        {
+            ThrowEmpty();
+        }
+
+        _count -= destination.Length;
+        _items.AsSpan(_count, destination.Length).CopyTo(destination);
+    }
+
     private void Grow() => Array.Resize(ref _items, _items.Length * 2);
 
     private static void ThrowEmpty() =>

@@ -26,10 +26,8 @@ namespace Demo
             double[] prefix = new double[x.Length];
             d_prefix = new double[prefix.Length];
             double running = 0d;
-            int _iterations1 = 0;
             for (int i = 0; i < x.Length; i++)
             {
-                _iterations1++;
                 _doubleTape.Push(running);
                 running += x[i];
                 prefix[i] = running * running;
@@ -52,7 +50,7 @@ namespace Demo
             d_total += d_result;
             // line 20: for (int i = 0; i < prefix.Length; i++): done in the forward sweep
             // line 13: for (int i = 0; i < x.Length; i++), backwards
-            for (int i = _iterations1 - 1; i >= 0; i--)
+            for (int i = x.Length - 1; i >= 0; i--)
             {
                 // line 16: prefix[i] = running * running;
                 d_running += d_prefix[i] * (2 * running);

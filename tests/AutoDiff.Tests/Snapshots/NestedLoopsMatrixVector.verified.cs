@@ -20,26 +20,19 @@ namespace Demo
             double d_q = 0;
             double d_row = 0;
             double row = default;
-            int _iterations1 = default;
             var _doubleTape = global::AutoDiff.CompilerServices.Tape<double>.Rent();
-            var _intTape = global::AutoDiff.CompilerServices.Tape<int>.Rent();
 
             // Forward sweep: the original computation, saving what the reverse sweep needs.
             double q = 0d;
-            int _iterations2 = 0;
             for (int i = 0; i < n; i++)
             {
-                _iterations2++;
                 _doubleTape.Push(row);
                 row = 0d;
-                _iterations1 = 0;
                 for (int j = 0; j < n; j++)
                 {
-                    _iterations1++;
                     _doubleTape.Push(row);
                     row += a[i * n + j] * x[j];
                 }
-                _intTape.Push(_iterations1);
                 q += x[i] * row;
             }
             double result = q;
@@ -49,14 +42,13 @@ namespace Demo
             // line 23: return q;
             d_q += d_result;
             // line 12: for (int i = 0; i < n; i++), backwards
-            for (int i = _iterations2 - 1; i >= 0; i--)
+            for (int i = n - 1; i >= 0; i--)
             {
                 // line 20: q += x[i] * row;
                 dx[i] += d_q * row;
                 d_row += d_q * x[i];
-                _iterations1 = _intTape.Pop();
                 // line 15: for (int j = 0; j < n; j++), backwards
-                for (int j = _iterations1 - 1; j >= 0; j--)
+                for (int j = n - 1; j >= 0; j--)
                 {
                     row = _doubleTape.Pop();
                     // line 17: row += a[i * n + j] * x[j];
@@ -68,7 +60,6 @@ namespace Demo
             }
 
             global::AutoDiff.CompilerServices.Tape<double>.Return(_doubleTape);
-            global::AutoDiff.CompilerServices.Tape<int>.Return(_intTape);
             return result;
         }
     }
