@@ -34,6 +34,7 @@ public static class SampleProgram
         new("no-plots", "", "write no files"),
         new("seed", "N", "random seed (default 42)"),
         new("progress", "MODE", "auto, rich, plain or none (default auto: a live bar on a terminal, plain lines otherwise)"),
+        new("threads", "N", $"threads per kernel call, KernelSettings.MaxThreads (default {Environment.ProcessorCount}, the cores); results are reproducible for a given N and seed"),
     ];
 
     /// <summary>The subcommands, in the order <c>--help</c> lists them.</summary>
@@ -213,6 +214,7 @@ public static class SampleProgram
                 string other => throw new UsageException($"Option --progress expects auto, rich, plain or none, not '{other}'."),
             };
             string? directory = parsed.GetFlag("no-plots") ? null : parsed.GetString("out", "out");
+            AutoDiff.Kernels.KernelSettings.MaxThreads = parsed.GetInt("threads", Environment.ProcessorCount, 1);
             command.Run(parsed, new SampleOutput(console, directory, progress));
             return 0;
         }
