@@ -262,6 +262,12 @@ internal sealed class ReverseModeBuilder
         }
         else
         {
+            // Gradients no pullback reached are cleared now: optimizers read the storage directly.
+            foreach (LocalModel field in _method.ParameterFields)
+            {
+                lines.Line($"global::AutoDiff.CompilerServices.GradientBuffer.Materialize(this.{Identifiers.Escape(field.Name)}Gradient);");
+            }
+
             lines.Line($"return {_resultName};");
         }
 
@@ -1893,11 +1899,15 @@ internal sealed class ReverseModeBuilder
 
     private void WritePrologue(CodeBuilder lines)
     {
-        if (!_split && _method.ParameterFields.Count > 0)
+        if (!_split)
         {
             // Every [Parameter]'s gradient is overwritten by this call, including those reached only through
-            // [Differentiable] tensor methods this one calls (their pullbacks add to them).
-            lines.Line("ZeroGradients();");
+            // [Differentiable] tensor methods this one calls (their pullbacks add to them). They start as pending
+            // zeros: the first pullback to reach one writes it instead of clearing and adding.
+            foreach (LocalModel field in _method.ParameterFields)
+            {
+                lines.Line($"global::AutoDiff.CompilerServices.GradientBuffer.ZeroLazily(this.{Identifiers.Escape(field.Name)}Gradient);");
+            }
         }
 
         foreach (ParameterModel parameter in _method.Parameters)

@@ -26,6 +26,40 @@ public static class GradientBuffer
         }
     }
 
+    /// <summary>Makes a model's parameter gradient zero lazily (see <see cref="TensorBase{T, TSelf}.IsPendingZero"/>).</summary>
+    /// <param name="gradient">The gradient tensor.</param>
+    public static void ZeroLazily(Tensor gradient) => gradient.MarkPendingZero();
+
+    /// <summary>Makes every gradient of a layer array zero lazily.</summary>
+    /// <param name="gradients">The gradient tensors.</param>
+    public static void ZeroLazily(Tensor[] gradients)
+    {
+        foreach (Tensor gradient in gradients)
+        {
+            gradient.MarkPendingZero();
+        }
+    }
+
+    /// <summary>Clears a gradient still holding pending zeros, so that code reading its storage directly sees zeros.</summary>
+    /// <param name="gradient">The gradient tensor.</param>
+    public static void Materialize(Tensor gradient)
+    {
+        if (gradient.IsPendingZero)
+        {
+            _ = gradient.Span;
+        }
+    }
+
+    /// <summary>Clears every gradient of a layer array still holding pending zeros.</summary>
+    /// <param name="gradients">The gradient tensors.</param>
+    public static void Materialize(Tensor[] gradients)
+    {
+        foreach (Tensor gradient in gradients)
+        {
+            Materialize(gradient);
+        }
+    }
+
     /// <summary>Adds <paramref name="scale"/> × <paramref name="source"/> to <paramref name="destination"/> (vectorised).</summary>
     /// <param name="source">Preaccumulated gradient contributions.</param>
     /// <param name="scale">The adjoint they are scaled by.</param>

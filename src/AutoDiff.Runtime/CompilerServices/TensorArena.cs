@@ -54,6 +54,7 @@ public sealed class TensorArena
             if (slot.Shape == shape)
             {
                 _cursor++;
+                slot.DiscardPendingZero(); // the renter writes it whole
                 return slot;
             }
 
@@ -74,7 +75,7 @@ public sealed class TensorArena
     public Tensor RentZeroed(Shape shape)
     {
         Tensor tensor = Rent(shape);
-        tensor.Span.Clear();
+        tensor.MarkPendingZero(); // cleared when first read, or overwritten by a pullback that writes it whole
         return tensor;
     }
 
@@ -134,7 +135,14 @@ public sealed class TensorArena
     public static void Accumulate(Tensor gradient, Tensor contribution)
     {
         gradient.RequireSameShape("gradient accumulation", contribution);
-        System.Numerics.Tensors.TensorPrimitives.Add(gradient.ReadOnlySpan, contribution.ReadOnlySpan, gradient.Span);
+        if (gradient.TryBeginOverwrite())
+        {
+            contribution.ReadOnlySpan.CopyTo(gradient.Span);
+        }
+        else
+        {
+            System.Numerics.Tensors.TensorPrimitives.Add(gradient.ReadOnlySpan, contribution.ReadOnlySpan, gradient.Span);
+        }
     }
 
     /// <summary>Rents a tensor from the current arena, or allocates one when no generated gradient is running.</summary>

@@ -39,24 +39,32 @@ public static partial class TensorOps
     {
         Conv2DGeometry g = Geometry("Conv2DPullback", x, weight, bias, stride, padding);
         Tensor workspace = TensorArena.RentOrAllocate(new Shape(g.WorkspaceLength));
+        // The kernels overwrite their outputs: a gradient holding pending zeros receives them directly, any other
+        // through a scratch tensor that is then added.
         if (xGradient is not null)
         {
-            Tensor dx = TensorArena.RentOrAllocate(x.Shape);
+            bool overwrite = xGradient.TryBeginOverwrite();
+            Tensor dx = overwrite ? xGradient : TensorArena.RentOrAllocate(x.Shape);
             Convolution.Conv2DBackwardInput(g, weight.ReadOnlySpan, resultGradient.ReadOnlySpan, dx.Span, workspace.Span);
-            TensorPrimitives.Add(xGradient.ReadOnlySpan, dx.ReadOnlySpan, xGradient.Span);
+            if (!overwrite)
+            {
+                TensorPrimitives.Add(xGradient.ReadOnlySpan, dx.ReadOnlySpan, xGradient.Span);
+            }
         }
 
         if (weightGradient is not null || biasGradient is not null)
         {
-            Tensor dw = TensorArena.RentOrAllocate(weight.Shape);
-            Tensor db = TensorArena.RentOrAllocate(bias.Shape);
+            bool overwriteWeights = weightGradient is not null && weightGradient.TryBeginOverwrite();
+            bool overwriteBias = biasGradient is not null && biasGradient.TryBeginOverwrite();
+            Tensor dw = overwriteWeights ? weightGradient! : TensorArena.RentOrAllocate(weight.Shape);
+            Tensor db = overwriteBias ? biasGradient! : TensorArena.RentOrAllocate(bias.Shape);
             Convolution.Conv2DBackwardWeights(g, x.ReadOnlySpan, resultGradient.ReadOnlySpan, dw.Span, db.Span, workspace.Span);
-            if (weightGradient is not null)
+            if (weightGradient is not null && !overwriteWeights)
             {
                 TensorPrimitives.Add(weightGradient.ReadOnlySpan, dw.ReadOnlySpan, weightGradient.Span);
             }
 
-            if (biasGradient is not null)
+            if (biasGradient is not null && !overwriteBias)
             {
                 TensorPrimitives.Add(biasGradient.ReadOnlySpan, db.ReadOnlySpan, biasGradient.Span);
             }
@@ -131,9 +139,13 @@ public static partial class TensorOps
         }
 
         Pool2DGeometry g = PoolGeometry("AvgPool2DPullback", x, size);
-        Tensor dx = TensorArena.RentOrAllocate(x.Shape);
+        bool overwrite = xGradient.TryBeginOverwrite();
+        Tensor dx = overwrite ? xGradient : TensorArena.RentOrAllocate(x.Shape);
         Pooling.AvgPool2DBackward<float>(g, resultGradient.ReadOnlySpan, dx.Span);
-        TensorPrimitives.Add(xGradient.ReadOnlySpan, dx.ReadOnlySpan, xGradient.Span);
+        if (!overwrite)
+        {
+            TensorPrimitives.Add(xGradient.ReadOnlySpan, dx.ReadOnlySpan, xGradient.Span);
+        }
     }
 
     /// <summary>Flattens [N, …] to [N, rest] (a copy from the workspace, so no view object is allocated per step).</summary>
@@ -157,7 +169,7 @@ public static partial class TensorOps
     {
         if (xGradient is not null)
         {
-            TensorPrimitives.Add(xGradient.ReadOnlySpan, resultGradient.ReadOnlySpan, xGradient.Span);
+            AddInto(xGradient, resultGradient);
         }
     }
 

@@ -43,14 +43,15 @@ public static partial class TensorOps
     [DerivativeOf(typeof(TensorOps), nameof(MatMul))]
     public static void MatMulPullback(Tensor a, Tensor b, Tensor result, Tensor resultGradient, Tensor? aGradient, Tensor? bGradient)
     {
+        // A gradient that holds pending zeros is written (β = 0) rather than cleared and added to.
         if (aGradient is not null)
         {
-            Gemm.Multiply(resultGradient, b, aGradient, Transpose.None, Transpose.Transposed, 1f, 1f);
+            Gemm.Multiply(resultGradient, b, aGradient, Transpose.None, Transpose.Transposed, 1f, aGradient.TryBeginOverwrite() ? 0f : 1f);
         }
 
         if (bGradient is not null)
         {
-            Gemm.Multiply(a, resultGradient, bGradient, Transpose.Transposed, Transpose.None, 1f, 1f);
+            Gemm.Multiply(a, resultGradient, bGradient, Transpose.Transposed, Transpose.None, 1f, bGradient.TryBeginOverwrite() ? 0f : 1f);
         }
     }
 
@@ -78,12 +79,12 @@ public static partial class TensorOps
     {
         if (aGradient is not null)
         {
-            TensorPrimitives.Add(aGradient.ReadOnlySpan, resultGradient.ReadOnlySpan, aGradient.Span);
+            AddInto(aGradient, resultGradient);
         }
 
         if (bGradient is not null)
         {
-            TensorPrimitives.Add(bGradient.ReadOnlySpan, resultGradient.ReadOnlySpan, bGradient.Span);
+            AddInto(bGradient, resultGradient);
         }
     }
 
@@ -184,12 +185,26 @@ public static partial class TensorOps
     {
         if (aGradient is not null)
         {
-            TensorPrimitives.MultiplyAdd(resultGradient.ReadOnlySpan, b.ReadOnlySpan, aGradient.ReadOnlySpan, aGradient.Span);
+            if (aGradient.TryBeginOverwrite())
+            {
+                TensorPrimitives.Multiply(resultGradient.ReadOnlySpan, b.ReadOnlySpan, aGradient.Span);
+            }
+            else
+            {
+                TensorPrimitives.MultiplyAdd(resultGradient.ReadOnlySpan, b.ReadOnlySpan, aGradient.ReadOnlySpan, aGradient.Span);
+            }
         }
 
         if (bGradient is not null)
         {
-            TensorPrimitives.MultiplyAdd(resultGradient.ReadOnlySpan, a.ReadOnlySpan, bGradient.ReadOnlySpan, bGradient.Span);
+            if (bGradient.TryBeginOverwrite())
+            {
+                TensorPrimitives.Multiply(resultGradient.ReadOnlySpan, a.ReadOnlySpan, bGradient.Span);
+            }
+            else
+            {
+                TensorPrimitives.MultiplyAdd(resultGradient.ReadOnlySpan, a.ReadOnlySpan, bGradient.ReadOnlySpan, bGradient.Span);
+            }
         }
     }
 
@@ -255,7 +270,7 @@ public static partial class TensorOps
     {
         if (xGradient is not null)
         {
-            TensorPrimitives.Add(xGradient.ReadOnlySpan, resultGradient.ReadOnlySpan, xGradient.Span);
+            AddInto(xGradient, resultGradient);
         }
 
         if (biasGradient is not null)
@@ -289,6 +304,12 @@ public static partial class TensorOps
     {
         if (xGradient is null)
         {
+            return;
+        }
+
+        if (xGradient.TryBeginOverwrite())
+        {
+            Activations.ReluBackward<float>(x.ReadOnlySpan, resultGradient.ReadOnlySpan, xGradient.Span);
             return;
         }
 
@@ -339,6 +360,12 @@ public static partial class TensorOps
             return;
         }
 
+        if (xGradient.TryBeginOverwrite())
+        {
+            Activations.SigmoidBackward<float>(result.ReadOnlySpan, resultGradient.ReadOnlySpan, xGradient.Span);
+            return;
+        }
+
         Tensor scratch = TensorArena.RentOrAllocate(x.Shape);
         Activations.SigmoidBackward<float>(result.ReadOnlySpan, resultGradient.ReadOnlySpan, scratch.Span);
         TensorPrimitives.Add(xGradient.ReadOnlySpan, scratch.ReadOnlySpan, xGradient.Span);
@@ -364,6 +391,12 @@ public static partial class TensorOps
     {
         if (xGradient is null)
         {
+            return;
+        }
+
+        if (xGradient.TryBeginOverwrite())
+        {
+            Activations.TanhBackward<float>(result.ReadOnlySpan, resultGradient.ReadOnlySpan, xGradient.Span);
             return;
         }
 
@@ -398,6 +431,13 @@ public static partial class TensorOps
     {
         if (logitsGradient is null)
         {
+            return;
+        }
+
+        if (logitsGradient.TryBeginOverwrite())
+        {
+            Losses.SoftmaxCrossEntropy<float>(logits.ReadOnlySpan, labels, logits.Dim(1), logitsGradient.Span);
+            TensorPrimitives.Multiply(logitsGradient.ReadOnlySpan, resultGradient, logitsGradient.Span);
             return;
         }
 
@@ -437,6 +477,19 @@ public static partial class TensorOps
         if (targetGradient is not null)
         {
             TensorPrimitives.MultiplyAdd(scratch.ReadOnlySpan, -resultGradient, targetGradient.ReadOnlySpan, targetGradient.Span);
+        }
+    }
+
+    /// <summary>∂ += contribution, or ∂ = contribution when ∂ holds pending zeros.</summary>
+    private static void AddInto(Tensor gradient, Tensor contribution)
+    {
+        if (gradient.TryBeginOverwrite())
+        {
+            contribution.ReadOnlySpan.CopyTo(gradient.Span);
+        }
+        else
+        {
+            TensorPrimitives.Add(gradient.ReadOnlySpan, contribution.ReadOnlySpan, gradient.Span);
         }
     }
 }

@@ -54,10 +54,81 @@ public abstract class TensorBase<T, TSelf>
     public int Length => Shape.Length;
 
     /// <summary>Gets the elements in row-major order; writes go to the storage shared with every view.</summary>
-    public Span<T> Span => new(Data, Offset, Shape.Length);
+    public Span<T> Span
+    {
+        get
+        {
+            if (_pendingZero)
+            {
+                ResolvePendingZero();
+            }
+
+            return new(Data, Offset, Shape.Length);
+        }
+    }
 
     /// <summary>Gets the elements in row-major order, read-only.</summary>
-    public ReadOnlySpan<T> ReadOnlySpan => new(Data, Offset, Shape.Length);
+    public ReadOnlySpan<T> ReadOnlySpan
+    {
+        get
+        {
+            if (_pendingZero)
+            {
+                ResolvePendingZero();
+            }
+
+            return new(Data, Offset, Shape.Length);
+        }
+    }
+
+    /// <summary>
+    /// True while the tensor is logically all zeros but its storage has not been cleared yet (a gradient that no
+    /// pullback has written). Reading it in any way clears it first; a pullback that will write every element can
+    /// skip the clear and the accumulation with <see cref="TryBeginOverwrite"/>.
+    /// </summary>
+    public bool IsPendingZero => _pendingZero;
+
+    /// <summary>
+    /// For a pullback's gradient argument: true when the tensor holds pending zeros (see <see cref="IsPendingZero"/>),
+    /// in which case the caller must now write every element (overwrite instead of add); false when it holds values,
+    /// to which the caller adds as usual.
+    /// </summary>
+    /// <returns>Whether the caller overwrites.</returns>
+    public bool TryBeginOverwrite()
+    {
+        if (!_pendingZero)
+        {
+            return false;
+        }
+
+        _pendingZero = false;
+        return true;
+    }
+
+    /// <summary>Makes the tensor logically zero without touching its storage until it is next read or written.</summary>
+    internal void MarkPendingZero() => _pendingZero = true;
+
+    /// <summary>Forgets pending zeros: the caller is about to overwrite every element.</summary>
+    internal void DiscardPendingZero() => _pendingZero = false;
+
+    private void ResolvePendingZero()
+    {
+        _pendingZero = false;
+        new Span<T>(Data, Offset, Shape.Length).Clear();
+    }
+
+    private bool _pendingZero;
+
+    private ref T Element(int index)
+    {
+        if (_pendingZero)
+        {
+            ResolvePendingZero();
+        }
+
+        return ref Data[Offset + index];
+    }
+
 
     /// <summary>Gets the size of one dimension.</summary>
     /// <param name="axis">The axis; -1 is the last.</param>
@@ -66,25 +137,25 @@ public abstract class TensorBase<T, TSelf>
 
     /// <summary>Gets or sets an element of a rank-1 tensor.</summary>
     /// <param name="i0">The index.</param>
-    public ref T this[int i0] => ref Data[Offset + Index(1, i0, 0, 0, 0)];
+    public ref T this[int i0] => ref Element(Index(1, i0, 0, 0, 0));
 
     /// <summary>Gets or sets an element of a rank-2 tensor.</summary>
     /// <param name="i0">The row.</param>
     /// <param name="i1">The column.</param>
-    public ref T this[int i0, int i1] => ref Data[Offset + Index(2, i0, i1, 0, 0)];
+    public ref T this[int i0, int i1] => ref Element(Index(2, i0, i1, 0, 0));
 
     /// <summary>Gets or sets an element of a rank-3 tensor.</summary>
     /// <param name="i0">The index along axis 0.</param>
     /// <param name="i1">The index along axis 1.</param>
     /// <param name="i2">The index along axis 2.</param>
-    public ref T this[int i0, int i1, int i2] => ref Data[Offset + Index(3, i0, i1, i2, 0)];
+    public ref T this[int i0, int i1, int i2] => ref Element(Index(3, i0, i1, i2, 0));
 
     /// <summary>Gets or sets an element of a rank-4 tensor (N, C, H, W).</summary>
     /// <param name="i0">The index along axis 0.</param>
     /// <param name="i1">The index along axis 1.</param>
     /// <param name="i2">The index along axis 2.</param>
     /// <param name="i3">The index along axis 3.</param>
-    public ref T this[int i0, int i1, int i2, int i3] => ref Data[Offset + Index(4, i0, i1, i2, i3)];
+    public ref T this[int i0, int i1, int i2, int i3] => ref Element(Index(4, i0, i1, i2, i3));
 
     /// <summary>Creates a tensor of zeros.</summary>
     /// <param name="dimensions">The shape, outermost first.</param>
@@ -203,6 +274,11 @@ public abstract class TensorBase<T, TSelf>
             ThrowHelper.ShapeMismatch("Reshape", Shape, shape, "the element counts differ");
         }
 
+        if (_pendingZero)
+        {
+            ResolvePendingZero(); // a view shares the storage, not the flag
+        }
+
         return TSelf.Create(Data, Offset, shape);
     }
 
@@ -232,6 +308,11 @@ public abstract class TensorBase<T, TSelf>
         }
 
         dims[0] = count;
+        if (_pendingZero)
+        {
+            ResolvePendingZero();
+        }
+
         return TSelf.Create(Data, Offset + start * stride, new Shape(dims));
     }
 
