@@ -1,8 +1,9 @@
+using AutoDiff.Benchmarks.Models;
 using AutoDiff.Benchmarks.Scalar;
 using BenchmarkDotNet.Running;
 
-// Two ratio programs for the shared, noisy machine (variants timed in alternation), then BenchmarkDotNet.
-if (InterleavedRatios.TryRun(args) || LstmRatios.TryRun(args))
+// Ratio programs for the shared, noisy machine (variants timed in alternation), then BenchmarkDotNet.
+if (InterleavedRatios.TryRun(args) || LstmRatios.TryRun(args) || ModelRatios.TryRun(args))
 {
     return;
 }

@@ -86,6 +86,18 @@ public sealed class Tape<T>
         return _items[--_count];
     }
 
+    /// <summary>Returns the last value recorded without removing it.</summary>
+    /// <returns>The value <see cref="Pop"/> would return.</returns>
+    public T Peek()
+    {
+        if (_count == 0)
+        {
+            ThrowEmpty();
+        }
+
+        return _items[_count - 1];
+    }
+
     /// <summary>Records every value of <paramref name="values"/> (an array saved whole at the start of a loop iteration).</summary>
     /// <param name="values">The values, pushed in order.</param>
     public void PushAll(ReadOnlySpan<T> values)

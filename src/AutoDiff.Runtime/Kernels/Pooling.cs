@@ -56,6 +56,12 @@ public static class Pooling
     {
         g.Validate("MaxPool2D", x.Length, y.Length);
         ThrowHelper.RequireLength("MaxPool2D", g.OutputLength, argmax.Length, nameof(argmax));
+        if (g.Size == 2 && g.Stride == 2)
+        {
+            MaxPool2x2(g, x, y, argmax);
+            return;
+        }
+
         int oh = g.OutHeight, ow = g.OutWidth, hw = g.Height * g.Width, o = 0;
         for (int plane = 0; plane < g.Batch * g.Channels; plane++)
         {
@@ -82,6 +88,59 @@ public static class Pooling
 
                     y[o] = max;
                     argmax[o] = best;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The common 2×2, stride-2 window without bounds checks: four candidates per output, compared in the order of
+    /// the general loop (row by row), so the same element wins. <c>!(v &lt;= max) &amp;&amp; !IsNaN(max)</c> is the general
+    /// loop's <c>v &gt; max || (IsNaN(v) &amp;&amp; !IsNaN(max))</c>.
+    /// </summary>
+    private static void MaxPool2x2<T>(in Pool2DGeometry g, ReadOnlySpan<T> x, Span<T> y, Span<int> argmax)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int width = g.Width, hw = g.Height * width, oh = g.OutHeight, ow = g.OutWidth, planes = g.Batch * g.Channels;
+        ref T input = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref T output = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+        ref int winners = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(argmax);
+        int o = 0;
+        for (int plane = 0; plane < planes; plane++)
+        {
+            for (int i = 0; i < oh; i++)
+            {
+                int top = plane * hw + 2 * i * width;
+                int bottom = top + width;
+                for (int j = 0; j < ow; j++, o++)
+                {
+                    int k = top + 2 * j;
+                    T max = System.Runtime.CompilerServices.Unsafe.Add(ref input, k);
+                    int best = k;
+                    T v = System.Runtime.CompilerServices.Unsafe.Add(ref input, k + 1);
+                    if (!(v <= max) && !T.IsNaN(max))
+                    {
+                        max = v;
+                        best = k + 1;
+                    }
+
+                    k = bottom + 2 * j;
+                    v = System.Runtime.CompilerServices.Unsafe.Add(ref input, k);
+                    if (!(v <= max) && !T.IsNaN(max))
+                    {
+                        max = v;
+                        best = k;
+                    }
+
+                    v = System.Runtime.CompilerServices.Unsafe.Add(ref input, k + 1);
+                    if (!(v <= max) && !T.IsNaN(max))
+                    {
+                        max = v;
+                        best = k + 1;
+                    }
+
+                    System.Runtime.CompilerServices.Unsafe.Add(ref output, o) = max;
+                    System.Runtime.CompilerServices.Unsafe.Add(ref winners, o) = best;
                 }
             }
         }

@@ -84,24 +84,58 @@ public static partial class TensorOps
         return result;
     }
 
-    /// <summary>Pullback of <see cref="MaxPool2D"/>: each output's gradient goes to the input that won its window.</summary>
+    /// <summary>
+    /// The recording forward of <see cref="MaxPool2D"/> for generated gradients: computes the pooling and leaves the
+    /// winning input of every window on <see cref="Tape{T}.Shared"/> for <see cref="MaxPool2DPullback"/>, which then
+    /// scatters the gradient without pooling again.
+    /// </summary>
+    /// <param name="x">The input.</param>
+    /// <param name="size">The window size (and stride).</param>
+    /// <returns>The pooled tensor.</returns>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public static Tensor MaxPool2DForward(Tensor x, int size)
+    {
+        Pool2DGeometry g = PoolGeometry("MaxPool2D", x, size);
+        Tensor result = TensorArena.RentOrAllocate(new Shape(g.Batch, g.Channels, g.OutHeight, g.OutWidth));
+        int[] winners = TensorArena.RentIndicesOrAllocate(g.OutputLength);
+        Pooling.MaxPool2D<float>(g, x.ReadOnlySpan, result.Span, winners.AsSpan(0, g.OutputLength));
+        Tape<int[]>.Shared.Push(winners);
+        Tape<Tensor>.Shared.Push(result);
+        return result;
+    }
+
+    /// <summary>
+    /// Pullback of <see cref="MaxPool2D"/>: each output's gradient goes to the input that won its window. After
+    /// <see cref="MaxPool2DForward"/> it pops the winners that call recorded; otherwise it pools again to find them.
+    /// </summary>
     /// <param name="x">The input.</param>
     /// <param name="size">The window size.</param>
     /// <param name="result">The forward result.</param>
-    /// <param name="resultGradient">∂loss/∂result.</param>
+    /// <param name="resultGradient">∂loss/∂result, or null when the result reached nothing.</param>
     /// <param name="xGradient">Accumulates ∂loss/∂x, or null.</param>
-    [DerivativeOf(typeof(TensorOps), nameof(MaxPool2D))]
-    public static void MaxPool2DPullback(Tensor x, int size, Tensor result, Tensor resultGradient, Tensor? xGradient)
+    [DerivativeOf(typeof(TensorOps), nameof(MaxPool2D), Forward = nameof(MaxPool2DForward))]
+    public static void MaxPool2DPullback(Tensor x, int size, Tensor result, Tensor? resultGradient, Tensor? xGradient)
     {
-        if (xGradient is null)
+        Pool2DGeometry g = PoolGeometry("MaxPool2DPullback", x, size);
+        int[]? winners = null;
+        Tape<Tensor> recorded = Tape<Tensor>.Shared;
+        if (recorded.Count > 0 && ReferenceEquals(recorded.Peek(), result))
+        {
+            recorded.Pop();
+            winners = Tape<int[]>.Shared.Pop();
+        }
+
+        if (xGradient is null || resultGradient is null)
         {
             return;
         }
 
-        Pool2DGeometry g = PoolGeometry("MaxPool2DPullback", x, size);
-        Tensor scratch = TensorArena.RentOrAllocate(result.Shape);
-        int[] winners = TensorArena.RentIndicesOrAllocate(g.OutputLength);
-        Pooling.MaxPool2D<float>(g, x.ReadOnlySpan, scratch.Span, winners.AsSpan(0, g.OutputLength));
+        if (winners is null)
+        {
+            Tensor scratch = TensorArena.RentOrAllocate(result.Shape);
+            winners = TensorArena.RentIndicesOrAllocate(g.OutputLength);
+            Pooling.MaxPool2D<float>(g, x.ReadOnlySpan, scratch.Span, winners.AsSpan(0, g.OutputLength));
+        }
 
         // Scatter straight into the gradient: one pass over the (small) output instead of two over the input.
         Span<float> dx = xGradient.Span;

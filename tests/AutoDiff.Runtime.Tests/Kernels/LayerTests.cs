@@ -57,6 +57,41 @@ public class LayerTests
         Assert.Equal(Array.ConvertAll(NaivePool(g, x, true), v => (float)v), yf);
     }
 
+    [Fact]
+    public void MaxPool2x2_PicksTheFirstMaximum_AndNaNWins_LikeTheGeneralRule()
+    {
+        var g = new Pool2DGeometry(2, 3, 5, 6, 2, 2);
+        var random = new Random(17);
+        // Few distinct values: many ties; some NaNs.
+        float[] x = Enumerable.Range(0, g.InputLength).Select(_ => random.Next(10) == 0 ? float.NaN : random.Next(3)).ToArray();
+        var y = new float[g.OutputLength];
+        var argmax = new int[g.OutputLength];
+
+        Pooling.MaxPool2D<float>(g, x, y, argmax);
+
+        int o = 0;
+        for (int plane = 0; plane < g.Batch * g.Channels; plane++)
+        {
+            for (int i = 0; i < g.OutHeight; i++)
+            {
+                for (int j = 0; j < g.OutWidth; j++, o++)
+                {
+                    int best = -1;
+                    foreach (int k in new[] { 0, 1, g.Width, g.Width + 1 }.Select(d => plane * g.Height * g.Width + 2 * i * g.Width + 2 * j + d))
+                    {
+                        if (best < 0 || x[k] > x[best] || (float.IsNaN(x[k]) && !float.IsNaN(x[best])))
+                        {
+                            best = k;
+                        }
+                    }
+
+                    Assert.Equal(best, argmax[o]);
+                    Assert.Equal(x[best], y[o]);
+                }
+            }
+        }
+    }
+
     private static double[] BatchNormTrain(double[] x, int n, int c, int spatial, double[] gamma, double[] beta, double[]? runningMean = null, double[]? runningVar = null, double[]? mean = null, double[]? invStd = null)
     {
         var y = new double[x.Length];
