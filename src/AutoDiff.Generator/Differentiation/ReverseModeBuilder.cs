@@ -654,7 +654,7 @@ internal sealed class ReverseModeBuilder
         bool freshLocal = firstDefinition || (context.Fused && (assign.IsDeclaration || root is null || !_fusedLocals.Contains(root)));
         bool save = root is not null && !recomputed && !freshLocal && _reverseReads.Contains(root) &&
                     !(assign.Target is VarRef && assign.Target.Type.IsCollection) &&
-                    !(assign.Target is ElementRef && _snapshotted.Contains(root));
+                    !_snapshotted.Contains(root);
         if (save && InverseUpdate(assign) is { } inverse)
         {
             // i++, i -= 3 on an integer: the reverse sweep undoes the update instead of recording the old value.
@@ -1094,8 +1094,9 @@ internal sealed class ReverseModeBuilder
             {
                 string element = _names.Element(_types[array]);
                 _tapes.Add(element);
-                saves.Add(new Line($"{TapeName(element)}.PushAll({Identifiers.Escape(array)});"));
-                restores.Insert(0, new Line($"{TapeName(element)}.PopAll({Identifiers.Escape(array)});"));
+                bool scalar = _types[array].Shape == TypeShape.Scalar;
+                saves.Add(new Line(scalar ? $"{TapeName(element)}.Push({Identifiers.Escape(array)});" : $"{TapeName(element)}.PushAll({Identifiers.Escape(array)});"));
+                restores.Insert(0, new Line(scalar ? $"{Identifiers.Escape(array)} = {TapeName(element)}.Pop();" : $"{TapeName(element)}.PopAll({Identifiers.Escape(array)});"));
             }
 
             saves.AddRange(body.Forward);
@@ -1190,38 +1191,61 @@ internal sealed class ReverseModeBuilder
     {
         var result = new List<string>();
         var written = new SortedSet<string>(System.StringComparer.Ordinal);
+        var scalars = new HashSet<string>();
         foreach (Assign assign in IrWalker.Statements(loop.Body).OfType<Assign>())
         {
             if (assign.Target is ElementRef && IrWalker.RootName(assign.Target) is { } root)
             {
                 written.Add(root);
             }
+            else if (assign.Target is VarRef { Type.IsFloating: true } scalar)
+            {
+                written.Add(scalar.Name);
+                scalars.Add(scalar.Name);
+            }
         }
 
         foreach (string array in written)
         {
-            if (_snapshotted.Contains(array) || !_reverseReads.Contains(array) || !_arrayLengths.TryGetValue(array, out Expr? length) ||
-                !_assignmentCounts.TryGetValue(array, out int count) || count < 1 || !IsReverseStable(length) ||
-                IrWalker.Statements(loop.Body).OfType<Assign>().Any(a => a.Target is VarRef v && v.Name == array))
+            if (_snapshotted.Contains(array) || !_reverseReads.Contains(array))
             {
                 continue;
             }
 
-            // Some inner loop writing the array must run over its length: for (…; j < length; …).
-            string lengthText = Print(length).Text;
-            bool coversLength = IrWalker.Statements(loop.Body).OfType<Loop>().Any(inner =>
-                inner.Condition is Binary { Operator: "<" or "<=" } bound && Print(bound.Right).Text == lengthText &&
-                IrWalker.Statements(inner.Body).OfType<Assign>().Any(a => a.Target is ElementRef && IrWalker.RootName(a.Target) == array));
-            if (!coversLength)
+            if (scalars.Contains(array))
             {
-                continue;
+                // A scalar rewritten inside an inner loop (y = …; for (…) y += …): one save per iteration of this loop
+                // instead of one per write.
+                if (written.Contains(array) && IsRecomputedSomewhere(array) ||
+                    !IrWalker.Statements(loop.Body).OfType<Loop>().Any(inner => IrWalker.Statements(inner.Body).OfType<Assign>().Any(a => a.Target is VarRef v && v.Name == array)))
+                {
+                    continue;
+                }
+            }
+            else
+            {
+                if (!_arrayLengths.TryGetValue(array, out Expr? length) || !_assignmentCounts.TryGetValue(array, out int count) || count < 1 ||
+                    !IsReverseStable(length) || IrWalker.Statements(loop.Body).OfType<Assign>().Any(a => a.Target is VarRef v && v.Name == array))
+                {
+                    continue;
+                }
+
+                // Some inner loop writing the array must run over its length: for (…; j < length; …).
+                string lengthText = Print(length).Text;
+                bool coversLength = IrWalker.Statements(loop.Body).OfType<Loop>().Any(inner =>
+                    inner.Condition is Binary { Operator: "<" or "<=" } bound && Print(bound.Right).Text == lengthText &&
+                    IrWalker.Statements(inner.Body).OfType<Assign>().Any(a => a.Target is ElementRef && IrWalker.RootName(a.Target) == array));
+                if (!coversLength)
+                {
+                    continue;
+                }
             }
 
             int lastWrite = -1, firstRead = int.MaxValue;
             for (int i = 0; i < loop.Body.Statements.Count; i++)
             {
                 Stmt statement = loop.Body.Statements[i];
-                if (IrWalker.Statements(new Block(new[] { statement }.ToEquatableArray())).OfType<Assign>().Any(a => a.Target is ElementRef && IrWalker.RootName(a.Target) == array))
+                if (IrWalker.Statements(new Block(new[] { statement }.ToEquatableArray())).OfType<Assign>().Any(a => IrWalker.RootName(a.Target) == array))
                 {
                     lastWrite = i;
                 }
@@ -1240,6 +1264,9 @@ internal sealed class ReverseModeBuilder
 
         return result;
     }
+
+    /// <summary>True when some loop recomputes the variable in its reverse sweep instead of recording it.</summary>
+    private bool IsRecomputedSomewhere(string name) => _rematerialized.Values.Any(set => set.Contains(name));
 
     /// <summary>The variables that one statement's reverse sweep reads.</summary>
     private HashSet<string> ReverseReadsOf(Stmt statement, Loop loop)

@@ -30,7 +30,6 @@ namespace Demo
                 row = 0d;
                 for (int j = 0; j < n; j++)
                 {
-                    _doubleTape.Push(row);
                     row += a[i * n + j] * x[j];
                 }
                 q += x[i] * row;
@@ -50,13 +49,12 @@ namespace Demo
                 // line 15: for (int j = 0; j < n; j++), backwards
                 for (int j = n - 1; j >= 0; j--)
                 {
-                    row = _doubleTape.Pop();
                     // line 17: row += a[i * n + j] * x[j];
                     dx[j] += d_row * a[i * n + j];
                 }
-                row = _doubleTape.Pop();
                 // line 14: double row = 0;
                 d_row = 0;
+                row = _doubleTape.Pop();
             }
 
             global::AutoDiff.CompilerServices.Tape<double>.Return(_doubleTape);
