@@ -186,7 +186,7 @@ public sealed partial class DifferentiableGenerator
             reverseParameters.Add("global::AutoDiff.Tensor? resultGradient");
             foreach (ParameterModel parameter in method.Parameters.Where(p => p.GradientName is not null))
             {
-                reverseParameters.Add($"global::AutoDiff.Tensor? {parameter.GradientName}");
+                reverseParameters.Add(parameter.Type.IsTensorArray ? $"global::AutoDiff.Tensor[]? {parameter.GradientName}" : $"global::AutoDiff.Tensor? {parameter.GradientName}");
             }
 
             string differentiable = string.Join(", ", method.Parameters.Where(p => p.IsDifferentiable).Select(p => p.Name).Concat(method.ParameterFields.Select(f => f.Name)));

@@ -320,7 +320,7 @@ public sealed partial class DifferentiableGenerator
                 // scalars (sizes, rates, flags) pass through.
                 // A model's tensor inputs are data unless marked [RequiresGradient].
                 bool requiresGradient = type.IsTensor && parameter.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == RequiresGradientAttributeName);
-                bool differentiableType = ToTypeRef(_method.ReturnType).IsTensor ? type.IsTensor : type.IsFloating || type.IsFloatingCollection || requiresGradient;
+                bool differentiableType = ToTypeRef(_method.ReturnType).IsTensor ? type.IsTensor || type.IsTensorArray : type.IsFloating || type.IsFloatingCollection || requiresGradient;
                 bool isOutput = SymbolEqualityComparer.Default.Equals(parameter, _output);
                 bool differentiable = differentiableType && !noDerivative && !isOutput;
                 if (differentiable && parameter.RefKind is RefKind.Ref or RefKind.Out)

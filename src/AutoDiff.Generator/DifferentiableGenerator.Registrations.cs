@@ -269,7 +269,8 @@ internal static class Registrations
         int next = n + 2;
         for (int i = 0; i < n; i++)
         {
-            bool tensor = DifferentiableGenerator.Parser.ToTypeRef(target.Parameters[i].Type).IsTensor;
+            TypeRef parameterType = DifferentiableGenerator.Parser.ToTypeRef(target.Parameters[i].Type);
+            bool tensor = parameterType.IsTensor || parameterType.IsTensorArray;
             bool noDerivative = derivative.Parameters[i].GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == DifferentiableGenerator.NoDerivativeAttributeName);
             bool differentiable = tensor && !noDerivative;
             flags.Add(differentiable);
@@ -278,9 +279,10 @@ internal static class Registrations
                 continue;
             }
 
-            if (next >= derivative.Parameters.Length || !DifferentiableGenerator.Parser.ToTypeRef(derivative.Parameters[next].Type).IsTensor)
+            TypeRef gradientType = next < derivative.Parameters.Length ? DifferentiableGenerator.Parser.ToTypeRef(derivative.Parameters[next].Type) : TypeRef.Int;
+            if (parameterType.IsTensor ? !gradientType.IsTensor : !gradientType.IsTensorArray)
             {
-                return $"it needs a 'Tensor?' gradient for parameter '{target.Parameters[i].Name}' after the result's gradient";
+                return $"it needs a '{(parameterType.IsTensor ? "Tensor?" : "Tensor[]?")}' gradient for parameter '{target.Parameters[i].Name}' after the result's gradient";
             }
 
             next++;

@@ -823,12 +823,15 @@ internal sealed class ReverseModeBuilder
                 Expr argument = call.Arguments[i];
                 if (argument is VarRef input && _activity.IsActiveName(input.Name) && _adjointNames.TryGetValue(input.Name, out string? inputAdjoint))
                 {
-                    arguments.Add(HasDirectGradient(input.Name) ? inputAdjoint : $"{inputAdjoint} ??= _arena.RentZeroed({Print(argument).Text}.Shape)");
+                    arguments.Add(HasDirectGradient(input.Name) ? inputAdjoint
+                        : input.Type.IsTensorArray ? "null" // a local array of tensors has no gradient buffers to add to
+                        : $"{inputAdjoint} ??= _arena.RentZeroed({Print(argument).Text}.Shape)");
                 }
-                else if (argument is ElementRef { Collection: VarRef layers } element && _method.IsModelParameter(layers.Name) && _adjointNames.TryGetValue(layers.Name, out string? layerAdjoints))
+                else if (argument is ElementRef { Collection: VarRef layers } element && HasDirectGradient(layers.Name) && _adjointNames.TryGetValue(layers.Name, out string? layerAdjoints))
                 {
-                    // A layer of a [Parameter] Tensor[]: its gradient tensor exists already.
-                    arguments.Add($"{layerAdjoints}[{Print(element.Index).Text}]");
+                    // A layer of a [Parameter] Tensor[] (its gradient tensor exists already), or of a split method's
+                    // Tensor[] parameter (whose gradients the caller may not want: null).
+                    arguments.Add(_method.IsModelParameter(layers.Name) ? $"{layerAdjoints}[{Print(element.Index).Text}]" : $"{layerAdjoints}?[{Print(element.Index).Text}]");
                 }
                 else
                 {
@@ -929,7 +932,7 @@ internal sealed class ReverseModeBuilder
     /// </summary>
     private bool HasDirectGradient(string name) =>
         _method.IsModelParameter(name) ||
-        (_method.Parameters.Any(p => p.Name == name && p.GradientName is not null && p.Type.IsTensor) && !_assignmentCounts.ContainsKey(name) && !_reassignedTensorParameters.Any(p => p.Name == name));
+        (_method.Parameters.Any(p => p.Name == name && p.GradientName is not null && (p.Type.IsTensor || p.Type.IsTensorArray)) && !_assignmentCounts.ContainsKey(name) && !_reassignedTensorParameters.Any(p => p.Name == name));
 
     /// <summary>Anomaly mode: one flag test per tensor operation when off; a NaN/∞ scan naming the source line when on.</summary>
     private Node AnomalyCheck(string value, string operation, int line) =>

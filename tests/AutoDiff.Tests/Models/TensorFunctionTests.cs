@@ -245,3 +245,69 @@ public sealed class InputGradientTests
         Assert.Contains("[3, 5]", error.Message);
     }
 }
+
+/// <summary>A helper that loops over a stack of layers passed as arrays, called by a model with its [Parameter] arrays.</summary>
+public static partial class StackBlocks
+{
+    [Differentiable]
+    public static Tensor ReluStack(Tensor x, Tensor[] weights, Tensor[] biases, [NoDerivative] Tensor[] scales)
+    {
+        Tensor h = x;
+        for (int layer = 0; layer < weights.Length; layer++)
+        {
+            h = TensorOps.Multiply(TensorOps.Relu(Layers.Dense(h, weights[layer], biases[layer])), scales[layer]);
+        }
+
+        return h;
+    }
+}
+
+public sealed partial class StackModel
+{
+    [Parameter] public Tensor[] W = { Tensor.Normal(new Shape(4, 5), 0f, 0.6f, seed: 101), Tensor.Normal(new Shape(5, 5), 0f, 0.6f, seed: 102), Tensor.Normal(new Shape(5, 3), 0f, 0.6f, seed: 103) };
+    [Parameter] public Tensor[] B = { Tensor.Normal(new Shape(5), 0f, 0.1f, seed: 104), Tensor.Normal(new Shape(5), 0f, 0.1f, seed: 105), Tensor.Normal(new Shape(3), 0f, 0.1f, seed: 106) };
+    public Tensor[] Scales = { Tensor.Full(new Shape(3, 5), 1.5f), Tensor.Full(new Shape(3, 5), 0.5f), Tensor.Full(new Shape(3, 3), 2f) };
+
+    [Differentiable]
+    public float Loss([RequiresGradient] Tensor x, [NoDerivative] int[] labels) => TensorOps.SoftmaxCrossEntropy(StackBlocks.ReluStack(x, W, B, Scales), labels);
+}
+
+public sealed class TensorArrayParameterTests
+{
+    [Fact]
+    public void HelperOverTensorArrays_GradientsMatchFiniteDifferences()
+    {
+        var model = new StackModel();
+        Tensor x = Tensor.Normal(new Shape(3, 4), 0f, 1f, seed: 107);
+        int[] labels = { 0, 2, 1 };
+        Tensor dx = Tensor.Zeros(3, 4);
+
+        model.LossGradient(x, labels, dx);
+
+        var random = new Random(108);
+        var checks = new List<(Tensor Parameter, Tensor Gradient, string Name)> { (x, dx.Clone(), "x") };
+        for (int i = 0; i < 3; i++)
+        {
+            checks.Add((model.W[i], model.WGradient[i].Clone(), $"W[{i}]"));
+            checks.Add((model.B[i], model.BGradient[i].Clone(), $"B[{i}]"));
+        }
+
+        foreach (var (parameter, gradient, name) in checks)
+        {
+            Span<float> values = parameter.Span;
+            for (int sample = 0; sample < 6; sample++)
+            {
+                int i = random.Next(values.Length);
+                float original = values[i];
+                const float h = 1e-2f;
+                values[i] = original + h;
+                double plus = model.Loss(x, labels);
+                values[i] = original - h;
+                double minus = model.Loss(x, labels);
+                values[i] = original;
+                double numeric = (plus - minus) / (2 * h);
+                Assert.True(Math.Abs(numeric - gradient.Span[i]) <= 3e-3 + 3e-2 * Math.Abs(numeric), $"{name}[{i}]: generated {gradient.Span[i]}, finite differences {numeric}");
+            }
+        }
+    }
+}
