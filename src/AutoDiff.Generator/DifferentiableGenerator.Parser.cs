@@ -1133,7 +1133,7 @@ public sealed partial class DifferentiableGenerator
                         LocationInfo.From(location),
                         Registrations.Display(target),
                         Registrations.SuggestedSignature(target),
-                        call.Callee.IsDifferentiable,
+                        call.Callee.IsDifferentiable && !Registrations.UsesTensors(target),
                         call.Callee.Parameters.Select(p => p.IsDifferentiable).ToEquatableArray(),
                         call.Arguments.Select(a => activity.IsActive(a) || activity.IsActiveCollection(a)).ToEquatableArray(),
                         target.Parameters.Select(p => p.Name).ToEquatableArray()));

@@ -64,6 +64,29 @@ internal static class Registrations
     {
         string owner = method.ContainingType.ToDisplayString(TypeFormat);
         var parameters = method.Parameters.Select(p => p.Type.ToDisplayString(TypeFormat) + " " + p.Name).ToList();
+        if (UsesTensors(method))
+        {
+            // Pullback form: the inputs, the result and its gradient, then one gradient to add to per tensor input.
+            string result = method.ReturnType.ToDisplayString(TypeFormat);
+            parameters.Add($"{result} result");
+            parameters.Add($"{result} resultGradient");
+            foreach (IParameterSymbol parameter in method.Parameters)
+            {
+                TypeRef type = DifferentiableGenerator.Parser.ToTypeRef(parameter.Type);
+                if (type.IsTensor || type.IsTensorArray)
+                {
+                    parameters.Add($"{(type.IsTensor ? "global::AutoDiff.Tensor?" : "global::AutoDiff.Tensor[]?")} d{parameter.Name}");
+                }
+            }
+
+            string pullback =
+                $"[global::AutoDiff.DerivativeOf(typeof({owner}), nameof({owner}.{method.Name}))] " +
+                $"public static void {method.Name}Pullback({string.Join(", ", parameters)})";
+            return method.IsStatic
+                ? "register its pullback by adding this method to a static class (it adds ∂loss/∂input to each non-null gradient): " + pullback
+                : "derivatives can be registered only for static methods";
+        }
+
         foreach (IParameterSymbol parameter in method.Parameters)
         {
             TypeRef type = DifferentiableGenerator.Parser.ToTypeRef(parameter.Type);

@@ -41,6 +41,37 @@ public sealed class RegistrationTests
     }
 
     [Fact]
+    public void MissingTensorDerivative_SuggestsAPullbackThatCompilesWhenPasted()
+    {
+        string library = """
+            public static class TensorLib
+            {
+                public static Tensor Square(Tensor x) => TensorOps.Multiply(x, x);
+            }
+
+            public sealed partial class Net
+            {
+                [Parameter] public Tensor W = Tensor.Zeros(new Shape(new[] { 2, 2 }));
+
+                [Differentiable]
+                public float Loss(Tensor x, [NoDerivative] int[] labels) => TensorOps.SoftmaxCrossEntropy(TensorLib.Square(TensorOps.MatMul(x, W)), labels);
+            }
+            """;
+        var (first, _, _) = GeneratorHarness.Run(Usings + library);
+        Diagnostic missing = Assert.Single(first.Diagnostics, d => d.Id == "AD0009");
+        string message = missing.GetMessage();
+        string signature = message.Substring(message.IndexOf("[global::AutoDiff.DerivativeOf", StringComparison.Ordinal));
+        Assert.Contains("SquarePullback(", signature, StringComparison.Ordinal);
+
+        string registration = "public static class Pasted { " + signature + " { if (dx is not null) TensorOps.MultiplyPullback(x, x, result, resultGradient, dx, dx); } }";
+        var (second, output, _) = GeneratorHarness.Run(Usings + library + "\n" + registration);
+
+        Assert.DoesNotContain(second.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Empty(GeneratorHarness.Errors(output));
+        Assert.Contains("global::Demo.Pasted.SquarePullback(", GeneratorHarness.GeneratedSource(second, "Loss"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void RegisteredDerivative_TakesPrecedenceOverTheDifferentiableBody()
     {
         var (result, output, _) = GeneratorHarness.Run(Usings + """
