@@ -1018,6 +1018,12 @@ public sealed partial class DifferentiableGenerator
             }
 
             bool isDifferentiable = target.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttributeName);
+            if (isDifferentiable && WrittenArrayParameter(target) is { } written)
+            {
+                return Unsupported(invocation, SourceText(invocation.Syntax),
+                    $"'{target.Name}' writes into its array parameter '{written}', and the derivative of what it writes would not reach this method through the call; return the values instead (or an [Output] span from a void method), or write the loop here");
+            }
+
             if ((resultType.IsFloating || resultType.IsTensor) && !target.IsGenericMethod && target.Parameters.All(p => p.RefKind is RefKind.None or RefKind.In))
             {
                 // A call with a floating result: differentiated through the callee's generated gradient, or through a
@@ -1204,6 +1210,42 @@ public sealed partial class DifferentiableGenerator
             if (descriptor.DefaultSeverity == DiagnosticSeverity.Error)
             {
                 _hasErrors = true;
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// The first array or span parameter that a [Differentiable] callee in this compilation writes elements of
+        /// (<c>p[i] = …</c>, <c>p[i] += …</c>, <c>p[i]++</c>), ignoring its [Output] span; null if none (or no source).
+        /// </summary>
+        private static string? WrittenArrayParameter(IMethodSymbol callee)
+        {
+            var candidates = new HashSet<string>(callee.Parameters
+                .Where(p => ToTypeRef(p.Type).Shape is TypeShape.Array or TypeShape.Span &&
+                            !p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == OutputAttributeName))
+                .Select(p => p.Name), StringComparer.Ordinal);
+            if (candidates.Count == 0)
+            {
+                return null;
+            }
+
+            foreach (SyntaxReference reference in callee.DeclaringSyntaxReferences)
+            {
+                foreach (SyntaxNode node in reference.GetSyntax().DescendantNodes())
+                {
+                    ExpressionSyntax? written = node switch
+                    {
+                        AssignmentExpressionSyntax assignment => assignment.Left,
+                        PostfixUnaryExpressionSyntax postfix when postfix.IsKind(SyntaxKind.PostIncrementExpression) || postfix.IsKind(SyntaxKind.PostDecrementExpression) => postfix.Operand,
+                        PrefixUnaryExpressionSyntax prefix when prefix.IsKind(SyntaxKind.PreIncrementExpression) || prefix.IsKind(SyntaxKind.PreDecrementExpression) => prefix.Operand,
+                        _ => null,
+                    };
+                    if (written is ElementAccessExpressionSyntax { Expression: IdentifierNameSyntax array } && candidates.Contains(array.Identifier.ValueText))
+                    {
+                        return array.Identifier.ValueText;
+                    }
+                }
             }
 
             return null;

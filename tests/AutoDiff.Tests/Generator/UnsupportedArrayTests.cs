@@ -37,6 +37,53 @@ public sealed class UnsupportedArrayTests
         Assert.True(result.Diagnostics.Any(d => d.Id == "AD0010" && d.Severity == DiagnosticSeverity.Error), name + ": " + string.Join("; ", result.Diagnostics));
     }
 
+    [Theory]
+    [InlineData("x[i] = x[i] * c;")]
+    [InlineData("x[i] *= c;")]
+    [InlineData("x[i]++;")]
+    public void CallToACalleeThatWritesIntoItsArrayArgument_IsAnErrorAtTheCall(string write)
+    {
+        // The callee's own gradient is right; a caller would lose the derivative of what the callee writes.
+        string source = Usings + $$"""
+            public static partial class C
+            {
+                [Differentiable]
+                public static double ScaleInPlace(Span<double> x, double c)
+                {
+                    double s = 0;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        {{write}}
+                        s += x[i];
+                    }
+
+                    return s;
+                }
+
+                [Differentiable]
+                public static double Caller(double[] x, double c)
+                {
+                    double[] y = new double[x.Length];
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        y[i] = x[i];
+                    }
+
+                    double s = ScaleInPlace(y, c);
+                    return s + y[0];
+                }
+            }
+            """;
+        var (result, _, _) = GeneratorHarness.Run(source);
+
+        Diagnostic error = Assert.Single(result.Diagnostics, d => d.Id == "AD0010");
+        Assert.Equal(DiagnosticSeverity.Error, error.Severity);
+        Assert.Contains("writes into its array parameter 'x'", error.GetMessage(), StringComparison.Ordinal);
+        int start = source.IndexOf("ScaleInPlace(y, c)", StringComparison.Ordinal);
+        Assert.Equal(start, error.Location.SourceSpan.Start);
+        Assert.Equal(start + "ScaleInPlace(y, c)".Length, error.Location.SourceSpan.End);
+    }
+
     [Fact]
     public void AliasOfDataArray_IsAllowed()
     {
