@@ -10,11 +10,11 @@ public sealed partial class SeedCnn : IImageClassifier
     /// <param name="seed">The initialisation seed.</param>
     public SeedCnn(int seed)
     {
-        C1 = Glorot(new Shape(32, 1, 3, 3), 1 * 9, 32 * 9, seed);
-        C2 = Glorot(new Shape(64, 32, 3, 3), 32 * 9, 64 * 9, seed + 1);
-        C3 = Glorot(new Shape(64, 64, 3, 3), 64 * 9, 64 * 9, seed + 2);
-        D1 = Glorot(new Shape(576, 64), 576, 64, seed + 3);
-        D2 = Glorot(new Shape(64, 10), 64, 10, seed + 4);
+        C1 = Init.GlorotUniform(new Shape(32, 1, 3, 3), seed);
+        C2 = Init.GlorotUniform(new Shape(64, 32, 3, 3), seed + 1);
+        C3 = Init.GlorotUniform(new Shape(64, 64, 3, 3), seed + 2);
+        D1 = Init.GlorotUniform(new Shape(576, 64), seed + 3);
+        D2 = Init.GlorotUniform(new Shape(64, 10), seed + 4);
     }
 
     /// <summary>Gets the first convolution's filters, [32, 1, 3, 3].</summary>
@@ -78,14 +78,6 @@ public sealed partial class SeedCnn : IImageClassifier
     /// <inheritdoc />
     public float LossAndGradient(Tensor images, int[] labels) => LossGradient(images, labels);
 
-    internal static Tensor He(Shape shape, int fanIn, int seed) => Tensor.Normal(shape, 0f, MathF.Sqrt(2f / fanIn), seed);
-
-    /// <summary>Glorot/Xavier uniform: U(-l, l) with l = √(6 / (fanIn + fanOut)).</summary>
-    internal static Tensor Glorot(Shape shape, int fanIn, int fanOut, int seed)
-    {
-        float limit = MathF.Sqrt(6f / (fanIn + fanOut));
-        return Tensor.Uniform(shape, -limit, limit, seed);
-    }
 }
 
 /// <summary>The MLP alternative (<c>--model mlp</c>): 784 → 256 → 128 → 10 with ReLU.</summary>
@@ -95,9 +87,9 @@ public sealed partial class FashionMlp : IImageClassifier
     /// <param name="seed">The initialisation seed.</param>
     public FashionMlp(int seed)
     {
-        W1 = SeedCnn.He(new Shape(784, 256), 784, seed);
-        W2 = SeedCnn.He(new Shape(256, 128), 256, seed + 1);
-        W3 = SeedCnn.He(new Shape(128, 10), 128, seed + 2);
+        W1 = Init.HeNormal(new Shape(784, 256), seed);
+        W2 = Init.HeNormal(new Shape(256, 128), seed + 1);
+        W3 = Init.HeNormal(new Shape(128, 10), seed + 2);
     }
 
     /// <summary>Gets the first layer's weights.</summary>

@@ -28,11 +28,11 @@ public sealed partial class MlpRegressor : ITrainingModel, IParameterSet
         InputSize = data.Features;
         Hidden1 = hidden1;
         Hidden2 = hidden2;
-        _w1 = Init.HeNormal(hidden1 * InputSize, InputSize, random);
+        _w1 = ArrayInit.HeNormal(hidden1 * InputSize, InputSize, random);
         _b1 = new float[hidden1];
-        _w2 = Init.HeNormal(hidden2 * hidden1, hidden1, random);
+        _w2 = ArrayInit.HeNormal(hidden2 * hidden1, hidden1, random);
         _b2 = new float[hidden2];
-        _w3 = Init.HeNormal(hidden2, hidden2, random);
+        _w3 = ArrayInit.HeNormal(hidden2, hidden2, random);
         _b3 = new float[1];
         _dw1 = new float[_w1.Length];
         _db1 = new float[_b1.Length];

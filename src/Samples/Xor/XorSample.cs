@@ -185,7 +185,7 @@ public static partial class XorSample
 
     private static ModelResult TrainLogistic(string name, bool stochastic, Options options, TrainingRandom random, SampleOutput output)
     {
-        float[] w = [(float)Init.Normal(random), (float)Init.Normal(random)], b = [(float)Init.Normal(random)];
+        float[] w = [(float)ArrayInit.Normal(random), (float)ArrayInit.Normal(random)], b = [(float)ArrayInit.Normal(random)];
         float[] dw = new float[2], db = new float[1];
         var optimizer = new Sgd(
             [new ParameterSlot("w", [2], w, dw), new ParameterSlot("b", [1], b, db)],
@@ -208,7 +208,7 @@ public static partial class XorSample
     private static ModelResult TrainMlp(Options options, TrainingRandom random, SampleOutput output)
     {
         const string name = "MLP 2-2-1, full-batch GD";
-        float[] w1 = Init.XavierNormal(4, 2, 2, random), b1 = new float[2], w2 = Init.XavierNormal(2, 2, 1, random), b2 = new float[1];
+        float[] w1 = ArrayInit.XavierNormal(4, 2, 2, random), b1 = new float[2], w2 = ArrayInit.XavierNormal(2, 2, 1, random), b2 = new float[1];
         float[] dw1 = new float[4], db1 = new float[2], dw2 = new float[2], db2 = new float[1];
         var optimizer = new Sgd(
             [

@@ -2,8 +2,8 @@ using AutoDiff.Training;
 
 namespace AutoDiff.Samples.Common;
 
-/// <summary>Seeded weight initialisation and random draws shared by the samples.</summary>
-public static class Init
+/// <summary>Seeded initialisation of plain float arrays and random draws, for the samples written on scalars and arrays (tensor models use AutoDiff.Init).</summary>
+public static class ArrayInit
 {
     /// <summary>Draws a standard normal number (Box–Muller).</summary>
     /// <param name="random">The generator.</param>
