@@ -49,6 +49,65 @@ internal static class Peephole
         return output;
     }
 
+    private static readonly Regex ZeroDeclaration = new(@"^(?<type>double|float|global::AutoDiff\.Dual) (?<name>[A-Za-z_][A-Za-z0-9_]*) = 0;$", RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// <c>double d = 0; … d += e;</c> with nothing in between mentioning <c>d</c> becomes <c>… double d = e;</c>:
+    /// the compiler may not drop <c>0 + e</c> on floating point (it would turn −0 into +0), so this saves an add.
+    /// </summary>
+    public static List<Node> InitializeOnFirstAccumulation(List<Node> nodes)
+    {
+        var output = new List<Node>(nodes.Count);
+        foreach (Node node in nodes)
+        {
+            output.Add(node is BlockNode block ? block with { Body = InitializeOnFirstAccumulation(block.Body) } : node);
+        }
+
+        for (int i = 0; i < output.Count; i++)
+        {
+            if (output[i] is not Line declaration || ZeroDeclaration.Match(declaration.Text) is not { Success: true } zero)
+            {
+                continue;
+            }
+
+            string name = zero.Groups["name"].Value;
+            var mention = new Regex(@"(?<![A-Za-z0-9_])" + Regex.Escape(name) + @"(?![A-Za-z0-9_])", RegexOptions.CultureInvariant);
+            for (int j = i + 1; j < output.Count; j++)
+            {
+                if (output[j] is Comment)
+                {
+                    continue;
+                }
+
+                if (output[j] is Line line && Accumulation.Match(line.Text) is { Success: true } first && first.Groups["target"].Value == name &&
+                    !mention.IsMatch(first.Groups["value"].Value))
+                {
+                    string value = first.Groups["value"].Value;
+                    string initial = first.Groups["op"].Value == "+" ? value : "-" + (IsAtom(value) ? value : "(" + value + ")");
+                    output[j] = new Line($"{zero.Groups["type"].Value} {name} = {initial};");
+                    output.RemoveAt(i);
+                    i--;
+                    break;
+                }
+
+                if (Mentions(output[j], mention))
+                {
+                    break;
+                }
+            }
+        }
+
+        return output;
+    }
+
+    private static bool Mentions(Node node, Regex mention) => node switch
+    {
+        Line line => mention.IsMatch(line.Text),
+        Comment => false,
+        BlockNode block => mention.IsMatch(block.Header) || (block.Trailer is not null && mention.IsMatch(block.Trailer)) || block.Body.Exists(n => Mentions(n, mention)),
+        _ => true,
+    };
+
     /// <summary>True for <c>a</c> and <c>a</c>, or <c>a * b</c> and <c>b * a</c> (two simple factors).</summary>
     private static bool SameProduct(string left, string right)
     {

@@ -26,12 +26,11 @@ namespace Demo
             double _sumRunning = sum;
             for (int i = 0; i < xs.Length; i++)
             {
-                double d_error = 0;
                 double error = w * xs[i] + b - ys[i];
                 _sumRunning += error * error;
                 // this iteration's contribution to the gradient of sum, preaccumulated
                 // line 15: sum += error * error;
-                d_error += 2 * error;
+                double d_error = 2 * error;
                 // line 14: double error = w * xs[i] + b - ys[i];
                 _g_w_1 += d_error * xs[i];
                 _g_b_1 += d_error;

@@ -24,15 +24,13 @@ namespace Demo
             double _fRunning = f;
             for (int i = 0; i < x.Length - 1; i++)
             {
-                double d_a = 0;
-                double d_b = 0;
                 double a = 1d - x[i];
                 double b = x[i + 1] - x[i] * x[i];
                 _fRunning += a * a + 100d * b * b;
                 // this iteration's contribution to the gradient (f is returned as is, so ∂f = 1)
                 // line 16: f += a * a + 100 * b * b;
-                d_a += 2 * a;
-                d_b += 2 * b * 100d;
+                double d_a = 2 * a;
+                double d_b = 2 * b * 100d;
                 // line 15: double b = x[i + 1] - x[i] * x[i];
                 dx[i + 1] += d_b;
                 // line 14: double a = 1 - x[i];
