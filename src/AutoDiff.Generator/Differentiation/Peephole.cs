@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Text.RegularExpressions;
 
 namespace AutoDiff.Generator.Differentiation;
@@ -98,6 +99,111 @@ internal static class Peephole
         }
 
         return output;
+    }
+
+    private static readonly Regex CountedLoop = new(@"^for \(int (?<v>[A-Za-z_][A-Za-z0-9_]*) = (?<init>[^;]+); (?<cond>(?<cv>[A-Za-z_][A-Za-z0-9_]*) (?:>=|<=|<|>) [^;]+); [^;]+\)$", RegexOptions.CultureInvariant);
+
+    private static readonly Regex ElementAccumulation = new(@"^(?<array>[A-Za-z_][A-Za-z0-9_]*)\[(?<index>[^\[\]()]+)\] (?<op>[+-])= (?<value>.+);$", RegexOptions.CultureInvariant);
+
+    private static readonly Regex AssignedName = new(@"^(?:[A-Za-z_][A-Za-z0-9_.:<>]*\s+)?(?<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:[+\-*/]?=(?!=)|\+\+|--)", RegexOptions.CultureInvariant);
+
+    private static readonly Regex Identifier = new(@"[A-Za-z_][A-Za-z0-9_]*", RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// An accumulation into one array element that a counted loop does not move (<c>d_x[i] += … </c> inside a loop
+    /// over j) keeps the element in a local across the loop: one load and one store instead of a read-modify-write
+    /// per iteration, whose store-to-load latency would chain the iterations. Only when nothing else in the loop
+    /// mentions the array, and only when the loop runs at least once (so the element is read only where the
+    /// original code reads it).
+    /// </summary>
+    public static List<Node> PromoteInvariantAccumulations(List<Node> nodes)
+    {
+        int counter = 0;
+        return Promote(nodes, ref counter);
+    }
+
+    private static List<Node> Promote(List<Node> nodes, ref int counter)
+    {
+        var output = new List<Node>(nodes.Count);
+        foreach (Node node in nodes)
+        {
+            if (node is not BlockNode block)
+            {
+                output.Add(node);
+                continue;
+            }
+
+            var body = Promote(block.Body, ref counter);
+            Match loop = CountedLoop.Match(block.Header);
+            if (block.Trailer is not null || !loop.Success || loop.Groups["cv"].Value != loop.Groups["v"].Value)
+            {
+                output.Add(block with { Body = body });
+                continue;
+            }
+
+            var changing = new HashSet<string>(System.StringComparer.Ordinal) { loop.Groups["v"].Value };
+            CollectAssigned(body, changing);
+            var before = new List<Node>();
+            var after = new List<Node>();
+            for (int i = 0; i < body.Count; i++)
+            {
+                if (body[i] is not Line line || ElementAccumulation.Match(line.Text) is not { Success: true } accumulation)
+                {
+                    continue;
+                }
+
+                string array = accumulation.Groups["array"].Value, index = accumulation.Groups["index"].Value;
+                var arrayMention = new Regex(@"(?<![A-Za-z0-9_])" + Regex.Escape(array) + @"(?![A-Za-z0-9_])", RegexOptions.CultureInvariant);
+                bool invariantIndex = Identifier.Matches(index).Cast<Match>().All(m => !changing.Contains(m.Value));
+                bool alone = !arrayMention.IsMatch(accumulation.Groups["value"].Value) && !arrayMention.IsMatch(block.Header) &&
+                             body.Where((n, k) => k != i).All(n => !Mentions(n, arrayMention));
+                if (!invariantIndex || !alone)
+                {
+                    continue;
+                }
+
+                string local = "_acc" + (++counter).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                before.Add(new Line($"var {local} = {array}[{index}];"));
+                body[i] = new Line($"{local} {accumulation.Groups["op"].Value}= {accumulation.Groups["value"].Value};");
+                after.Add(new Line($"{array}[{index}] = {local};"));
+            }
+
+            if (before.Count == 0)
+            {
+                output.Add(block with { Body = body });
+                continue;
+            }
+
+            string firstIteration = Regex.Replace(loop.Groups["cond"].Value, @"(?<![A-Za-z0-9_])" + Regex.Escape(loop.Groups["v"].Value) + @"(?![A-Za-z0-9_])", "(" + loop.Groups["init"].Value + ")");
+            var guarded = new List<Node> { new Comment("the loop does not move these elements: keep them in locals across it") };
+            guarded.AddRange(before);
+            guarded.Add(block with { Body = body });
+            guarded.AddRange(after);
+            output.Add(new BlockNode($"if ({firstIteration})", guarded));
+        }
+
+        return output;
+    }
+
+    private static void CollectAssigned(List<Node> nodes, HashSet<string> names)
+    {
+        foreach (Node node in nodes)
+        {
+            switch (node)
+            {
+                case Line line when AssignedName.Match(line.Text) is { Success: true } assigned:
+                    names.Add(assigned.Groups["name"].Value);
+                    break;
+                case BlockNode block:
+                    if (CountedLoop.Match(block.Header) is { Success: true } loop)
+                    {
+                        names.Add(loop.Groups["v"].Value);
+                    }
+
+                    CollectAssigned(block.Body, names);
+                    break;
+            }
+        }
     }
 
     private static bool Mentions(Node node, Regex mention) => node switch

@@ -201,7 +201,7 @@ internal sealed class ReverseModeBuilder
 
         lines.Blank();
         lines.Comment("Forward sweep: the original computation, saving what the reverse sweep needs.");
-        lines.AddRange(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Forward)));
+        lines.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Forward))));
         lines.Blank();
         bool keepOutput = output is not null && _reverseReads.Contains(output.Name);
         if (keepOutput)
@@ -231,7 +231,7 @@ internal sealed class ReverseModeBuilder
             lines.Line($"{_names.Of(_method.ReturnType)} {_adjointNames[_resultName]} = 1;");
         }
 
-        lines.AddRange(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Reverse)));
+        lines.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Reverse))));
         foreach (ParameterModel parameter in _reassignedTensorParameters)
         {
             string local = _adjointNames[parameter.Name];
@@ -304,7 +304,7 @@ internal sealed class ReverseModeBuilder
 
         forward.Blank();
         forward.Comment("Forward sweep: the original computation, recording what the reverse sweep needs.");
-        forward.AddRange(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Forward)));
+        forward.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Forward))));
         forward.Blank();
         forward.Comment($"Leave this call's values for {_method.Name}Reverse, which pops them in reverse order.");
         foreach ((string type, string name, _) in _hoisted)
@@ -361,7 +361,7 @@ internal sealed class ReverseModeBuilder
             reverse.Line($"global::AutoDiff.Tensor? {_adjointNames[_resultName]} = resultGradient ?? global::AutoDiff.CompilerServices.TensorArena.RentZeroedOrAllocate(result.Shape);");
         }
 
-        reverse.AddRange(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Reverse)));
+        reverse.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Reverse))));
         foreach (ParameterModel parameter in _reassignedTensorParameters)
         {
             string local = _adjointNames[parameter.Name];
