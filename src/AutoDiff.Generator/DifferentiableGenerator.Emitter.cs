@@ -107,16 +107,7 @@ public sealed partial class DifferentiableGenerator
             string reverseName = output is null ? method.GradientName : method.Name + "Vjp";
             AppendLine(text, indent, $"{method.Accessibility} {(method.IsStatic ? "static " : string.Empty)}{returnType} {reverseName}({string.Join(", ", parameters)})");
             AppendLine(text, indent, "{");
-            if (spec.BodyLines.Count == 0)
-            {
-                string reason = (method.StubReason ?? "it could not be differentiated").Replace("\"", "\\\"");
-                AppendLine(text, indent + 1, $"throw new global::System.NotSupportedException(\"AutoDiff did not generate {reverseName}: {reason}.\");");
-            }
-            else
-            {
-                AppendLines(text, indent + 1, spec.BodyLines);
-            }
-
+            AppendBodyOrStub(text, indent + 1, method, reverseName, spec.BodyLines.Count > 0 ? spec.BodyLines : null);
             AppendLine(text, indent, "}");
             if (method.HasForward)
             {
@@ -168,15 +159,7 @@ public sealed partial class DifferentiableGenerator
             AppendLine(text, indent, "[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
             AppendLine(text, indent, $"{modifiers}global::AutoDiff.Tensor {forwardName}({parameters})");
             AppendLine(text, indent, "{");
-            if (spec.BodyLines.Count == 0)
-            {
-                string reason = (method.StubReason ?? "it could not be differentiated").Replace("\"", "\\\"");
-                AppendLine(text, indent + 1, $"throw new global::System.NotSupportedException(\"AutoDiff did not generate {forwardName}: {reason}.\");");
-            }
-            else
-            {
-                AppendLines(text, indent + 1, spec.SplitForwardLines);
-            }
+            AppendBodyOrStub(text, indent + 1, method, forwardName, spec.BodyLines.Count > 0 ? spec.SplitForwardLines : null);
 
             AppendLine(text, indent, "}");
             text.AppendLine();
@@ -205,17 +188,21 @@ public sealed partial class DifferentiableGenerator
 
             AppendLine(text, indent, $"{modifiers}void {reverseName}({string.Join(", ", reverseParameters)})");
             AppendLine(text, indent, "{");
-            if (spec.BodyLines.Count == 0)
+            AppendBodyOrStub(text, indent + 1, method, reverseName, spec.BodyLines.Count > 0 ? spec.BodyLines : null);
+            AppendLine(text, indent, "}");
+        }
+
+        /// <summary>The generated body, or (for a method AutoDiff could not differentiate) a throw saying why, so callers still compile.</summary>
+        private static void AppendBodyOrStub(StringBuilder text, int indent, MethodModel method, string generatedName, EquatableArray<string>? body)
+        {
+            if (body is { } lines)
             {
-                string reason = (method.StubReason ?? "it could not be differentiated").Replace("\"", "\\\"");
-                AppendLine(text, indent + 1, $"throw new global::System.NotSupportedException(\"AutoDiff did not generate {reverseName}: {reason}.\");");
-            }
-            else
-            {
-                AppendLines(text, indent + 1, spec.BodyLines);
+                AppendLines(text, indent, lines);
+                return;
             }
 
-            AppendLine(text, indent, "}");
+            string reason = (method.StubReason ?? "it could not be differentiated").Replace("\"", "\\\"");
+            AppendLine(text, indent, $"throw new global::System.NotSupportedException(\"AutoDiff did not generate {generatedName}: {reason}.\");");
         }
 
         private static void EmitForward(StringBuilder text, int indent, GradientSpec spec)
@@ -247,8 +234,7 @@ public sealed partial class DifferentiableGenerator
             AppendLine(text, indent, "{");
             if (spec.ForwardLines.Count == 0)
             {
-                string reason = (method.StubReason ?? "it could not be differentiated").Replace("\"", "\\\"");
-                AppendLine(text, indent + 1, $"throw new global::System.NotSupportedException(\"AutoDiff did not generate {method.Name}Jvp: {reason}.\");");
+                AppendBodyOrStub(text, indent + 1, method, method.Name + "Jvp", null);
             }
             else
             {

@@ -71,23 +71,9 @@ public static class ModelRatios
             }
         }
 
-        double ratio = Median(Enumerable.Range(0, rounds).Select(r => times[0][r] / times[1][r]));
-        Console.WriteLine($"| {name} | {Format(Median(times[0]))} | {Format(Median(times[1]))} | {ratio:F2} |{(float.IsNaN(sink) ? " (NaN)" : string.Empty)}");
+        double ratio = RatioStatistics.Median(Enumerable.Range(0, rounds).Select(r => times[0][r] / times[1][r]));
+        Console.WriteLine($"| {name} | {RatioStatistics.Format(RatioStatistics.Median(times[0]))} | {RatioStatistics.Format(RatioStatistics.Median(times[1]))} | {ratio:F2} |{(float.IsNaN(sink) ? " (NaN)" : string.Empty)}");
     }
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
-
-    private static double Median(IEnumerable<double> values)
-    {
-        double[] sorted = values.Order().ToArray();
-        int mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : 0.5 * (sorted[mid - 1] + sorted[mid]);
-    }
-
-    private static string Format(double nanoseconds) => nanoseconds switch
-    {
-        >= 1e6 => $"{nanoseconds / 1e6:F2} ms",
-        >= 1e3 => $"{nanoseconds / 1e3:F2} µs",
-        _ => $"{nanoseconds:F1} ns",
-    };
 }

@@ -89,23 +89,9 @@ public static class InterleavedRatios
             }
         }
 
-        double Ratio(int a, int b) => Median(Enumerable.Range(0, rounds).Select(r => times[a][r] / times[b][r]));
+        double Ratio(int a, int b) => RatioStatistics.Median(Enumerable.Range(0, rounds).Select(r => times[a][r] / times[b][r]));
         output.WriteLine(
-            $"| {name} | {Format(Median(times[0]))} | {Format(Median(times[1]))} | {Format(Median(times[2]))} | " +
+            $"| {name} | {RatioStatistics.Format(RatioStatistics.Median(times[0]))} | {RatioStatistics.Format(RatioStatistics.Median(times[1]))} | {RatioStatistics.Format(RatioStatistics.Median(times[2]))} | " +
             $"{Ratio(1, 2):F2} | {Ratio(1, 0):F2} | {Ratio(2, 0):F2} |{(double.IsNaN(sink) ? " (NaN)" : "")}");
     }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        double[] sorted = values.Order().ToArray();
-        int mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : 0.5 * (sorted[mid - 1] + sorted[mid]);
-    }
-
-    private static string Format(double nanoseconds) => nanoseconds switch
-    {
-        >= 1e6 => $"{nanoseconds / 1e6:F2} ms",
-        >= 1e3 => $"{nanoseconds / 1e3:F2} µs",
-        _ => $"{nanoseconds:F1} ns",
-    };
 }

@@ -62,7 +62,7 @@ public static class LstmRatios
 
         output.WriteLine("| case | objective | generated gradient | hand-written gradient | generated / hand-written | generated / objective | hand-written / objective |");
         output.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
-        output.WriteLine($"| ADBench LSTM l=2 c=1024 b=14 | {Median(objective):F1} µs | {Median(gradient):F1} µs | {Median(manual):F1} µs | {Median(versusManual):F2} | {Median(ratios):F2} | {Median(manualRatios):F2} |");
+        output.WriteLine($"| ADBench LSTM l=2 c=1024 b=14 | {RatioStatistics.Median(objective):F1} µs | {RatioStatistics.Median(gradient):F1} µs | {RatioStatistics.Median(manual):F1} µs | {RatioStatistics.Median(versusManual):F2} | {RatioStatistics.Median(ratios):F2} | {RatioStatistics.Median(manualRatios):F2} |");
     }
 
     private static double Time(Func<double> f)
@@ -77,11 +77,5 @@ public static class LstmRatios
 
         GC.KeepAlive(sink);
         return clock.Elapsed.TotalMilliseconds * 1000 / Repetitions;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.OrderBy(v => v).ToList();
-        return sorted[sorted.Count / 2];
     }
 }

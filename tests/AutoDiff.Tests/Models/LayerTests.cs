@@ -76,25 +76,8 @@ public sealed partial class NormalisedMlp
 /// <summary>Every layer's pullback against finite differences, directly and inside models.</summary>
 public sealed class LayerTests
 {
-    private static void Check(Func<float> loss, Tensor parameter, Tensor gradient, string name, int samples = 10)
-    {
-        var random = new Random(name.Length * 104729 + 1);
-        Span<float> values = parameter.Span;
-        for (int sample = 0; sample < Math.Min(samples, values.Length); sample++)
-        {
-            int i = random.Next(values.Length);
-            float original = values[i];
-            const float h = 1e-2f;
-            values[i] = original + h;
-            double plus = loss();
-            values[i] = original - h;
-            double minus = loss();
-            values[i] = original;
-            double numeric = (plus - minus) / (2 * h);
-            double analytic = gradient.Span[i];
-            Assert.True(Math.Abs(numeric - analytic) <= 3e-3 + 3e-2 * Math.Abs(numeric), $"{name}[{i}]: generated {analytic}, finite differences {numeric}");
-        }
-    }
+    private static void Check(Func<float> loss, Tensor parameter, Tensor gradient, string name, int samples = 10) =>
+        TensorGradientCheck.Check(loss, parameter, gradient, name, samples);
 
     /// <summary>⟨layer(inputs), c⟩ for a fixed random c: its gradient is the layer's pullback of c.</summary>
     private static float Project(Tensor y, Tensor c)

@@ -40,26 +40,6 @@ public sealed class MlpModelTests
 {
     private static Tensor Inputs(int rows, int columns, int seed) => Tensor.Normal(new Shape(rows, columns), 0f, 1f, seed);
 
-    private static void CheckAgainstFiniteDifferences(Func<float> loss, Tensor parameter, Tensor gradient, string name)
-    {
-        var random = new Random(name.GetHashCode(StringComparison.Ordinal));
-        Span<float> values = parameter.Span;
-        for (int sample = 0; sample < Math.Min(12, values.Length); sample++)
-        {
-            int i = random.Next(values.Length);
-            float original = values[i];
-            const float h = 1e-2f;
-            values[i] = original + h;
-            double plus = loss();
-            values[i] = original - h;
-            double minus = loss();
-            values[i] = original;
-            double numeric = (plus - minus) / (2 * h);
-            double analytic = gradient.Span[i];
-            Assert.True(Math.Abs(numeric - analytic) <= 2e-3 + 2e-2 * Math.Abs(numeric), $"{name}[{i}]: generated {analytic}, finite differences {numeric}");
-        }
-    }
-
     [Fact]
     public void ClassifierGradient_MatchesFiniteDifferences_ForEveryParameter()
     {
@@ -73,7 +53,7 @@ public sealed class MlpModelTests
         foreach (var (parameter, gradient, name) in new[] { (model.W1, model.W1Gradient, "W1"), (model.B1, model.B1Gradient, "B1"), (model.W2, model.W2Gradient, "W2"), (model.B2, model.B2Gradient, "B2") })
         {
             Tensor snapshot = gradient.Clone();
-            CheckAgainstFiniteDifferences(() => model.Loss(x, labels), parameter, snapshot, name);
+            TensorGradientCheck.Check(() => model.Loss(x, labels), parameter, snapshot, name, 12, 2e-3, 2e-2);
         }
     }
 
@@ -89,7 +69,7 @@ public sealed class MlpModelTests
         foreach (var (parameter, gradient, name) in new[] { (model.W1, model.W1Gradient, "W1"), (model.B1, model.B1Gradient, "B1"), (model.W2, model.W2Gradient, "W2"), (model.W3, model.W3Gradient, "W3") })
         {
             Tensor snapshot = gradient.Clone();
-            CheckAgainstFiniteDifferences(() => model.Loss(x, y), parameter, snapshot, name);
+            TensorGradientCheck.Check(() => model.Loss(x, y), parameter, snapshot, name, 12, 2e-3, 2e-2);
         }
     }
 

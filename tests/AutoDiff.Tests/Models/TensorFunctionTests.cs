@@ -51,26 +51,6 @@ public sealed partial class BlockModel
 
 public sealed class TensorFunctionTests
 {
-    private static void CheckAgainstFiniteDifferences(Func<float> loss, Tensor parameter, Tensor gradient, string name)
-    {
-        var random = new Random(name.Length * 7919);
-        Span<float> values = parameter.Span;
-        for (int sample = 0; sample < Math.Min(10, values.Length); sample++)
-        {
-            int i = random.Next(values.Length);
-            float original = values[i];
-            const float h = 1e-2f;
-            values[i] = original + h;
-            double plus = loss();
-            values[i] = original - h;
-            double minus = loss();
-            values[i] = original;
-            double numeric = (plus - minus) / (2 * h);
-            double analytic = gradient.Span[i];
-            Assert.True(Math.Abs(numeric - analytic) <= 3e-3 + 3e-2 * Math.Abs(numeric), $"{name}[{i}]: generated {analytic}, finite differences {numeric}");
-        }
-    }
-
     [Fact]
     public void ModelCallingTensorFunctions_GradientMatchesFiniteDifferences()
     {
@@ -82,14 +62,14 @@ public sealed class TensorFunctionTests
 
         Assert.Equal(model.Loss(x, labels), value, 5);
         float Loss() => model.Loss(x, labels);
-        CheckAgainstFiniteDifferences(Loss, model.W1, model.W1Gradient.Clone(), "W1");
-        CheckAgainstFiniteDifferences(Loss, model.B1, model.B1Gradient.Clone(), "B1");
+        TensorGradientCheck.Check(Loss, model.W1, model.W1Gradient.Clone(), "W1");
+        TensorGradientCheck.Check(Loss, model.B1, model.B1Gradient.Clone(), "B1");
         for (int i = 0; i < model.R.Length; i++)
         {
-            CheckAgainstFiniteDifferences(Loss, model.R[i], model.RGradient[i].Clone(), $"R[{i}]");
+            TensorGradientCheck.Check(Loss, model.R[i], model.RGradient[i].Clone(), $"R[{i}]");
         }
 
-        CheckAgainstFiniteDifferences(Loss, model.Head, model.HeadGradient.Clone(), "Head");
+        TensorGradientCheck.Check(Loss, model.Head, model.HeadGradient.Clone(), "Head");
     }
 
     [Fact]
@@ -132,8 +112,8 @@ public sealed class TensorFunctionTests
         Tensor dw1 = Tensor.Zeros(4, 4);
         TestBlocks.ResidualReverse(x, w1, w2, result, c, dx, dw1, null);
 
-        CheckAgainstFiniteDifferences(Objective, x, dx, "x");
-        CheckAgainstFiniteDifferences(Objective, w1, dw1, "w1");
+        TensorGradientCheck.Check(Objective, x, dx, "x");
+        TensorGradientCheck.Check(Objective, w1, dw1, "w1");
         Assert.Equal(0, AutoDiff.CompilerServices.Tape<Tensor>.Shared.Count);
     }
 }
@@ -191,23 +171,6 @@ public sealed partial class SaliencyModel
 
 public sealed class InputGradientTests
 {
-    private static void Check(Func<float> loss, Tensor input, Tensor gradient)
-    {
-        Span<float> values = input.Span;
-        for (int i = 0; i < values.Length; i++)
-        {
-            float original = values[i];
-            const float h = 1e-2f;
-            values[i] = original + h;
-            double plus = loss();
-            values[i] = original - h;
-            double minus = loss();
-            values[i] = original;
-            double numeric = (plus - minus) / (2 * h);
-            Assert.True(Math.Abs(numeric - gradient.Span[i]) <= 3e-3 + 3e-2 * Math.Abs(numeric), $"x[{i}]: generated {gradient.Span[i]}, finite differences {numeric}");
-        }
-    }
-
     [Fact]
     public void RequiresGradient_InputGradientMatchesFiniteDifferences()
     {
@@ -219,7 +182,7 @@ public sealed class InputGradientTests
         float value = model.LossGradient(x, labels, dx);
 
         Assert.Equal(model.Loss(x, labels), value, 5);
-        Check(() => model.Loss(x, labels), x, dx);
+        TensorGradientCheck.Check(() => model.Loss(x, labels), x, dx, "x", samples: 0);
     }
 
     [Fact]
@@ -232,7 +195,7 @@ public sealed class InputGradientTests
 
         model.ShiftedGradient(x, labels, dx);
 
-        Check(() => model.Shifted(x, labels), x, dx);
+        TensorGradientCheck.Check(() => model.Shifted(x, labels), x, dx, "x", samples: 0);
     }
 
     [Fact]
@@ -284,7 +247,6 @@ public sealed class TensorArrayParameterTests
 
         model.LossGradient(x, labels, dx);
 
-        var random = new Random(108);
         var checks = new List<(Tensor Parameter, Tensor Gradient, string Name)> { (x, dx.Clone(), "x") };
         for (int i = 0; i < 3; i++)
         {
@@ -294,20 +256,7 @@ public sealed class TensorArrayParameterTests
 
         foreach (var (parameter, gradient, name) in checks)
         {
-            Span<float> values = parameter.Span;
-            for (int sample = 0; sample < 6; sample++)
-            {
-                int i = random.Next(values.Length);
-                float original = values[i];
-                const float h = 1e-2f;
-                values[i] = original + h;
-                double plus = model.Loss(x, labels);
-                values[i] = original - h;
-                double minus = model.Loss(x, labels);
-                values[i] = original;
-                double numeric = (plus - minus) / (2 * h);
-                Assert.True(Math.Abs(numeric - gradient.Span[i]) <= 3e-3 + 3e-2 * Math.Abs(numeric), $"{name}[{i}]: generated {gradient.Span[i]}, finite differences {numeric}");
-            }
+            TensorGradientCheck.Check(() => model.Loss(x, labels), parameter, gradient, name, 6);
         }
     }
 }
