@@ -1936,7 +1936,10 @@ internal sealed class ReverseModeBuilder
             // zeros: the first pullback to reach one writes it instead of clearing and adding.
             foreach (LocalModel field in _method.ParameterFields)
             {
-                lines.Line($"global::AutoDiff.CompilerServices.GradientBuffer.ZeroLazily(this.{Identifiers.Escape(field.Name)}Gradient);");
+                if (!_activity.IsActiveName(field.Name) || !_adjointNames.ContainsKey(field.Name))
+                {
+                    lines.Line($"global::AutoDiff.CompilerServices.GradientBuffer.ZeroLazily(this.{Identifiers.Escape(field.Name)}Gradient);");
+                }
             }
         }
 
@@ -1989,9 +1992,13 @@ internal sealed class ReverseModeBuilder
             {
                 // The model's gradient for this parameter: zeroed above (or by the caller of a split method), then accumulated.
                 string adjoint = _adjointNames[name];
-                lines.Line(type.IsTensorArray
-                    ? $"global::AutoDiff.Tensor[] {adjoint} = this.{Identifiers.Escape(name)}Gradient;"
-                    : $"global::AutoDiff.Tensor {adjoint} = this.{Identifiers.Escape(name)}Gradient;");
+                string gradient = $"this.{Identifiers.Escape(name)}Gradient";
+                if (!_split)
+                {
+                    gradient = $"global::AutoDiff.CompilerServices.GradientBuffer.ZeroLazily({gradient})";
+                }
+
+                lines.Line(type.IsTensorArray ? $"global::AutoDiff.Tensor[] {adjoint} = {gradient};" : $"global::AutoDiff.Tensor {adjoint} = {gradient};");
 
                 continue;
             }

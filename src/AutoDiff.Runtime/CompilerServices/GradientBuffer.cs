@@ -28,16 +28,24 @@ public static class GradientBuffer
 
     /// <summary>Makes a model's parameter gradient zero lazily (see <see cref="TensorBase{T, TSelf}.IsPendingZero"/>).</summary>
     /// <param name="gradient">The gradient tensor.</param>
-    public static void ZeroLazily(Tensor gradient) => gradient.MarkPendingZero();
+    /// <returns><paramref name="gradient"/>.</returns>
+    public static Tensor ZeroLazily(Tensor gradient)
+    {
+        gradient.MarkPendingZero();
+        return gradient;
+    }
 
     /// <summary>Makes every gradient of a layer array zero lazily.</summary>
     /// <param name="gradients">The gradient tensors.</param>
-    public static void ZeroLazily(Tensor[] gradients)
+    /// <returns><paramref name="gradients"/>.</returns>
+    public static Tensor[] ZeroLazily(Tensor[] gradients)
     {
         foreach (Tensor gradient in gradients)
         {
             gradient.MarkPendingZero();
         }
+
+        return gradients;
     }
 
     /// <summary>Clears a gradient still holding pending zeros, so that code reading its storage directly sees zeros.</summary>
