@@ -43,30 +43,24 @@ public static partial class TensorOps
         // through a scratch tensor that is then added.
         if (xGradient is not null)
         {
-            bool overwrite = xGradient.TryBeginOverwrite();
-            Tensor dx = overwrite ? xGradient : TensorArena.RentOrAllocate(x.Shape);
+            Tensor dx = GradientTarget(xGradient);
             Convolution.Conv2DBackwardInput(g, weight.ReadOnlySpan, resultGradient.ReadOnlySpan, dx.Span, workspace.Span);
-            if (!overwrite)
-            {
-                TensorPrimitives.Add(xGradient.ReadOnlySpan, dx.ReadOnlySpan, xGradient.Span);
-            }
+            FinishGradient(xGradient, dx);
         }
 
         if (weightGradient is not null || biasGradient is not null)
         {
-            bool overwriteWeights = weightGradient is not null && weightGradient.TryBeginOverwrite();
-            bool overwriteBias = biasGradient is not null && biasGradient.TryBeginOverwrite();
-            Tensor dw = overwriteWeights ? weightGradient! : TensorArena.RentOrAllocate(weight.Shape);
-            Tensor db = overwriteBias ? biasGradient! : TensorArena.RentOrAllocate(bias.Shape);
+            Tensor dw = weightGradient is not null ? GradientTarget(weightGradient) : TensorArena.RentOrAllocate(weight.Shape);
+            Tensor db = biasGradient is not null ? GradientTarget(biasGradient) : TensorArena.RentOrAllocate(bias.Shape);
             Convolution.Conv2DBackwardWeights(g, x.ReadOnlySpan, resultGradient.ReadOnlySpan, dw.Span, db.Span, workspace.Span);
-            if (weightGradient is not null && !overwriteWeights)
+            if (weightGradient is not null)
             {
-                TensorPrimitives.Add(weightGradient.ReadOnlySpan, dw.ReadOnlySpan, weightGradient.Span);
+                FinishGradient(weightGradient, dw);
             }
 
-            if (biasGradient is not null && !overwriteBias)
+            if (biasGradient is not null)
             {
-                TensorPrimitives.Add(biasGradient.ReadOnlySpan, db.ReadOnlySpan, biasGradient.Span);
+                FinishGradient(biasGradient, db);
             }
         }
     }
@@ -173,13 +167,9 @@ public static partial class TensorOps
         }
 
         Pool2DGeometry g = PoolGeometry("AvgPool2DPullback", x, size);
-        bool overwrite = xGradient.TryBeginOverwrite();
-        Tensor dx = overwrite ? xGradient : TensorArena.RentOrAllocate(x.Shape);
+        Tensor dx = GradientTarget(xGradient);
         Pooling.AvgPool2DBackward<float>(g, resultGradient.ReadOnlySpan, dx.Span);
-        if (!overwrite)
-        {
-            TensorPrimitives.Add(xGradient.ReadOnlySpan, dx.ReadOnlySpan, xGradient.Span);
-        }
+        FinishGradient(xGradient, dx);
     }
 
     /// <summary>Flattens [N, …] to [N, rest] (a copy from the workspace, so no view object is allocated per step).</summary>

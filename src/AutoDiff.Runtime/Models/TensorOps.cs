@@ -360,15 +360,9 @@ public static partial class TensorOps
             return;
         }
 
-        if (xGradient.TryBeginOverwrite())
-        {
-            Activations.SigmoidBackward<float>(result.ReadOnlySpan, resultGradient.ReadOnlySpan, xGradient.Span);
-            return;
-        }
-
-        Tensor scratch = TensorArena.RentOrAllocate(x.Shape);
-        Activations.SigmoidBackward<float>(result.ReadOnlySpan, resultGradient.ReadOnlySpan, scratch.Span);
-        TensorPrimitives.Add(xGradient.ReadOnlySpan, scratch.ReadOnlySpan, xGradient.Span);
+        Tensor target = GradientTarget(xGradient);
+        Activations.SigmoidBackward<float>(result.ReadOnlySpan, resultGradient.ReadOnlySpan, target.Span);
+        FinishGradient(xGradient, target);
     }
 
     /// <summary>tanh element-wise.</summary>
@@ -394,15 +388,9 @@ public static partial class TensorOps
             return;
         }
 
-        if (xGradient.TryBeginOverwrite())
-        {
-            Activations.TanhBackward<float>(result.ReadOnlySpan, resultGradient.ReadOnlySpan, xGradient.Span);
-            return;
-        }
-
-        Tensor scratch = TensorArena.RentOrAllocate(x.Shape);
-        Activations.TanhBackward<float>(result.ReadOnlySpan, resultGradient.ReadOnlySpan, scratch.Span);
-        TensorPrimitives.Add(xGradient.ReadOnlySpan, scratch.ReadOnlySpan, xGradient.Span);
+        Tensor target = GradientTarget(xGradient);
+        Activations.TanhBackward<float>(result.ReadOnlySpan, resultGradient.ReadOnlySpan, target.Span);
+        FinishGradient(xGradient, target);
     }
 
     /// <summary>Mean softmax cross-entropy of [rows, classes] logits against one integer label per row (numerically stable).</summary>

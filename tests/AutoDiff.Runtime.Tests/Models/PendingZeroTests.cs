@@ -94,6 +94,14 @@ public sealed class PendingZeroTests
         AssertOverwriteEqualsAccumulate(g => TensorOps.SigmoidPullback(x, TensorOps.Sigmoid(x), dr, g[0]), x.Shape);
         AssertOverwriteEqualsAccumulate(g => TensorOps.TanhPullback(x, TensorOps.Tanh(x), dr, g[0]), x.Shape);
         AssertOverwriteEqualsAccumulate(g => TensorOps.SubtractPullback(x, y, TensorOps.Subtract(x, y), dr, g[0], g[1]), x.Shape, y.Shape);
+        AssertOverwriteEqualsAccumulate(g => TensorOps.LeakyReluPullback(x, 0.1f, TensorOps.LeakyRelu(x, 0.1f), dr, g[0]), x.Shape);
+        AssertOverwriteEqualsAccumulate(g => TensorOps.EluPullback(x, 1f, TensorOps.Elu(x, 1f), dr, g[0]), x.Shape);
+        AssertOverwriteEqualsAccumulate(g => TensorOps.GeluPullback(x, TensorOps.Gelu(x), dr, g[0]), x.Shape);
+        AssertOverwriteEqualsAccumulate(g => TensorOps.SoftmaxPullback(x, TensorOps.Softmax(x), dr, g[0]), x.Shape);
+        AssertOverwriteEqualsAccumulate(g => TensorOps.LogSoftmaxPullback(x, TensorOps.LogSoftmax(x), dr, g[0]), x.Shape);
+        AssertOverwriteEqualsAccumulate(g => TensorOps.SumPullback(x, TensorOps.Sum(x), 0.5f, g[0]), x.Shape);
+        AssertOverwriteEqualsAccumulate(g => TensorOps.MeanPullback(x, TensorOps.Mean(x), 0.5f, g[0]), x.Shape);
+        AssertOverwriteEqualsAccumulate(g => TensorOps.BinaryCrossEntropyWithLogitsPullback(x, y, TensorOps.BinaryCrossEntropyWithLogits(x, y), 0.5f, g[0]), x.Shape);
     }
 
     [Fact]

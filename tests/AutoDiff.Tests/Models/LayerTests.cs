@@ -338,3 +338,43 @@ public sealed class LayerTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 }
+
+/// <summary>Every other activation and loss, in one model (smooth ones only, so finite differences apply everywhere).</summary>
+public sealed partial class ActivationZoo
+{
+    [Parameter] public Tensor W1 = Tensor.Normal(new Shape(4, 6), 0f, 0.6f, seed: 111);
+    [Parameter] public Tensor W2 = Tensor.Normal(new Shape(6, 6), 0f, 0.6f, seed: 112);
+    [Parameter] public Tensor W3 = Tensor.Normal(new Shape(6, 3), 0f, 0.6f, seed: 113);
+    [Parameter] public Tensor W4 = Tensor.Normal(new Shape(3, 3), 0f, 0.6f, seed: 114);
+
+    [Differentiable]
+    public float Loss(Tensor x, [NoDerivative] Tensor targets)
+    {
+        Tensor h = TensorOps.Gelu(TensorOps.MatMul(x, W1));
+        h = TensorOps.Elu(TensorOps.MatMul(h, W2), 1f);
+        h = TensorOps.LeakyRelu(TensorOps.MatMul(h, W3), 0.1f);
+        Tensor p = TensorOps.Softmax(h);
+        Tensor q = TensorOps.LogSoftmax(TensorOps.MatMul(p, W4));
+        return TensorOps.BinaryCrossEntropyWithLogits(TensorOps.Add(q, p), targets) + 0.1f * TensorOps.Mean(TensorOps.Multiply(h, h)) + 0.01f * TensorOps.Sum(q);
+    }
+}
+
+public sealed class ActivationZooTests
+{
+    [Fact]
+    public void ActivationsAndLosses_GradientMatchesFiniteDifferences()
+    {
+        var model = new ActivationZoo();
+        Tensor x = Tensor.Normal(new Shape(5, 4), 0f, 1f, seed: 115);
+        Tensor targets = Tensor.Uniform(new Shape(5, 3), 0f, 1f, seed: 116);
+
+        float value = model.LossGradient(x, targets);
+
+        Assert.Equal(model.Loss(x, targets), value, 5);
+        float Loss() => model.Loss(x, targets);
+        TensorGradientCheck.Check(Loss, model.W1, model.W1Gradient.Clone(), "W1", 12);
+        TensorGradientCheck.Check(Loss, model.W2, model.W2Gradient.Clone(), "W2", 12);
+        TensorGradientCheck.Check(Loss, model.W3, model.W3Gradient.Clone(), "W3", 12);
+        TensorGradientCheck.Check(Loss, model.W4, model.W4Gradient.Clone(), "W4", 9);
+    }
+}
