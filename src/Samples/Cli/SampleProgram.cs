@@ -142,6 +142,13 @@ public static class SampleProgram
                 new Vanishing.VanishingSample.Options { Depth = args.GetInt("depth", 20, 1, 200), Steps = args.GetInt("steps", 150, 1), Seed = args.GetUInt64("seed", 42) },
                 output)),
         new(
+            "sequence",
+            "a long-range dependency: tanh RNN vs GRU, with the input gradient per time step ([RequiresGradient]; seed 003's remedy for recurrent networks)",
+            [new("length", "N", "sequence length (default 60)"), new("steps", "N", "Adam steps per network (default 400)")],
+            (args, output) => Sequence.SequenceSample.Execute(
+                new Sequence.SequenceSample.Options { Steps = args.GetInt("length", 60, 2, 1000), TrainingSteps = args.GetInt("steps", 400, 1), Seed = args.GetUInt64("seed", 42) },
+                output)),
+        new(
             "newton",
             "Newton's method on Rosenbrock with exact Hessians from the generator (second-order mode)",
             [new("dimensions", "N", "dimensions of the Rosenbrock function (default 4)")],
