@@ -101,6 +101,12 @@ internal static class SaturationAnalysis
                             return length;
                         case "global::AutoDiff.TensorOps.Add":
                         case "global::AutoDiff.TensorOps.BatchNorm":
+                        case "global::AutoDiff.TensorOps.BatchNormTraining":
+                        case "global::AutoDiff.TensorOps.BatchNormInference":
+                        case "global::AutoDiff.Layers.Residual":
+                        case "global::AutoDiff.Layers.BatchNorm":
+                        case "global::AutoDiff.Layers.GruCell":
+                        case "global::AutoDiff.Layers.LstmCell":
                             return 0; // a residual path or a normalisation restores the gradient's scale
                         default:
                             return inputs;

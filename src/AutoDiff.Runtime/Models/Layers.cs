@@ -4,9 +4,8 @@ namespace AutoDiff;
 /// Layers for <see cref="DifferentiableAttribute"/> model code, written as <c>[Differentiable]</c> C# on
 /// <see cref="TensorOps"/> exactly as a user would write their own: the generator gives each a recording forward and
 /// a pullback (<c>DenseForward</c>/<c>DenseReverse</c>, …) that a model's generated gradient calls, so a layer costs
-/// what its operations cost. The parameter-free layers are the operations themselves:
-/// <see cref="TensorOps.Conv2D"/>, <see cref="TensorOps.MaxPool2D"/>, <see cref="TensorOps.AvgPool2D"/>,
-/// <see cref="TensorOps.Flatten"/>, and <see cref="TensorOps.Add"/> for a residual connection.
+/// what its operations cost. The image layers (<see cref="Conv2D"/>, pooling, <see cref="Flatten"/>) and
+/// <see cref="Residual"/> are single operations, here so that a model reads as a list of layers.
 /// </summary>
 /// <example>
 /// <code>
@@ -28,6 +27,46 @@ public static partial class Layers
     /// <returns>The [batch, out] output.</returns>
     [Differentiable]
     public static Tensor Dense(Tensor x, Tensor weights, Tensor bias) => TensorOps.AddBias(TensorOps.MatMul(x, weights), bias);
+
+    /// <summary>A 2-D convolution layer (NCHW): [N, C, H, W] input, [K, C, R, S] filters, [K] bias.</summary>
+    /// <param name="x">The input.</param>
+    /// <param name="filters">The filters.</param>
+    /// <param name="bias">The bias.</param>
+    /// <param name="stride">The step between output positions.</param>
+    /// <param name="padding">Zero rows and columns added on each side.</param>
+    /// <returns>The [N, K, OH, OW] output.</returns>
+    [Differentiable]
+    public static Tensor Conv2D(Tensor x, Tensor filters, Tensor bias, int stride, int padding) => TensorOps.Conv2D(x, filters, bias, stride, padding);
+
+    /// <summary>Max pooling over size × size windows with stride equal to the size.</summary>
+    /// <param name="x">The [N, C, H, W] input.</param>
+    /// <param name="size">The window size.</param>
+    /// <returns>The pooled tensor.</returns>
+    [Differentiable]
+    public static Tensor MaxPool2D(Tensor x, int size) => TensorOps.MaxPool2D(x, size);
+
+    /// <summary>Average pooling over size × size windows with stride equal to the size.</summary>
+    /// <param name="x">The [N, C, H, W] input.</param>
+    /// <param name="size">The window size.</param>
+    /// <returns>The pooled tensor.</returns>
+    [Differentiable]
+    public static Tensor AvgPool2D(Tensor x, int size) => TensorOps.AvgPool2D(x, size);
+
+    /// <summary>Flattens [N, …] to [N, rest], between the image layers and the dense ones.</summary>
+    /// <param name="x">The input.</param>
+    /// <returns>The [N, rest] tensor.</returns>
+    [Differentiable]
+    public static Tensor Flatten(Tensor x) => TensorOps.Flatten(x);
+
+    /// <summary>
+    /// A residual connection, <c>x + f(x)</c> (He et al., 2016): the identity path carries the gradient past
+    /// <paramref name="fx"/>, a remedy for vanishing gradients in deep networks.
+    /// </summary>
+    /// <param name="x">The block's input.</param>
+    /// <param name="fx">The block's output f(x), same shape.</param>
+    /// <returns>x + f(x).</returns>
+    [Differentiable]
+    public static Tensor Residual(Tensor x, Tensor fx) => TensorOps.Add(x, fx);
 
     /// <summary>
     /// Batch normalisation of an [N, F] input, in training mode (batch statistics, updating the running ones) or in

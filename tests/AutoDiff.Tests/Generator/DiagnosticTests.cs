@@ -181,6 +181,8 @@ public sealed class DiagnosticTests
     [InlineData("h = TensorOps.Add(h, TensorOps.Sigmoid(TensorOps.MatMul(h, W[i])));")]
     [InlineData("h = TensorOps.Sigmoid(TensorOps.BatchNorm(TensorOps.MatMul(h, W[i]), G[i], G[i]));")]
     [InlineData("h = TensorOps.Relu(TensorOps.MatMul(h, W[i]));")]
+    [InlineData("h = Layers.Residual(h, TensorOps.Tanh(TensorOps.MatMul(h, W[i])));")]
+    [InlineData("h = Layers.GruCell(x, TensorOps.Tanh(h), W[i], W[i], G[i], G[i]);")]
     public void SaturatingChainWarning_IsNotReported_WithResidualsNormalisationOrRelu(string layer)
     {
         var (result, _, _) = GeneratorHarness.Run(Usings + $$"""

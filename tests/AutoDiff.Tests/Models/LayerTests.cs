@@ -378,3 +378,43 @@ public sealed class ActivationZooTests
         TensorGradientCheck.Check(Loss, model.W4, model.W4Gradient.Clone(), "W4", 9);
     }
 }
+
+/// <summary>The image layers and a residual connection, written as Layers calls.</summary>
+public sealed partial class LayeredCnn
+{
+    [Parameter] public Tensor C1 = Tensor.Normal(new Shape(4, 1, 3, 3), 0f, 0.4f, seed: 121);
+    [Parameter] public Tensor C1b = Tensor.Normal(new Shape(4), 0f, 0.1f, seed: 122);
+    [Parameter] public Tensor C2 = Tensor.Normal(new Shape(4, 4, 3, 3), 0f, 0.3f, seed: 123);
+    [Parameter] public Tensor C2b = Tensor.Normal(new Shape(4), 0f, 0.1f, seed: 124);
+    [Parameter] public Tensor D = Tensor.Normal(new Shape(4, 3), 0f, 0.4f, seed: 125);
+    [Parameter] public Tensor Db = Tensor.Zeros(3);
+
+    [Differentiable]
+    public float Loss(Tensor images, [NoDerivative] int[] labels)
+    {
+        Tensor h = Layers.MaxPool2D(TensorOps.Tanh(Layers.Conv2D(images, C1, C1b, 1, 0)), 2);          // [N,4,5,5]
+        h = Layers.Residual(h, TensorOps.Tanh(Layers.Conv2D(h, C2, C2b, 1, 1)));                         // [N,4,5,5]
+        h = Layers.Flatten(Layers.AvgPool2D(h, 5));                                                      // [N,4]
+        return TensorOps.SoftmaxCrossEntropy(Layers.Dense(h, D, Db), labels);
+    }
+}
+
+public sealed class LayeredCnnTests
+{
+    [Fact]
+    public void ImageLayers_GradientMatchesFiniteDifferences()
+    {
+        var model = new LayeredCnn();
+        Tensor images = Tensor.Normal(new Shape(3, 1, 12, 12), 0f, 1f, seed: 126);
+        int[] labels = { 2, 0, 1 };
+
+        model.LossGradient(images, labels);
+
+        float Loss() => model.Loss(images, labels);
+        TensorGradientCheck.Check(Loss, model.C1, model.C1Gradient.Clone(), "C1", 12);
+        TensorGradientCheck.Check(Loss, model.C1b, model.C1bGradient.Clone(), "C1b");
+        TensorGradientCheck.Check(Loss, model.C2, model.C2Gradient.Clone(), "C2", 12);
+        TensorGradientCheck.Check(Loss, model.C2b, model.C2bGradient.Clone(), "C2b");
+        TensorGradientCheck.Check(Loss, model.D, model.DGradient.Clone(), "D");
+    }
+}
