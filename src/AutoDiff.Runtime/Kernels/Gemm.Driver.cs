@@ -26,8 +26,8 @@ internal static unsafe class GemmDriver<T, TKernel>
     where T : unmanaged, IFloatingPointIeee754<T>
     where TKernel : struct, IGemmMicroKernel<T>
 {
-    private const int Mc = 144;   // 24 panels of 6 rows; Mc × Kc is 144 KiB of float, well inside the 1 MiB L2
-    private const int Nc = 3072;  // a multiple of every Nr; Kc × Nc is at most 3 MiB, inside the L3
+    internal const int Mc = 144;   // 24 panels of 6 rows; Mc × Kc is at most 216 KiB, well inside the 1 MiB L2
+    internal const int Nc = 3072;  // a multiple of every Nr; Kc × Nc is at most 4.5 MiB, inside the L3
 
     /// <summary>Computes rows [m0, m1) and columns [n0, n1) of C on the calling thread.</summary>
     public static void Compute(in GemmProblem<T> p, int m0, int m1, int n0, int n1)
@@ -38,15 +38,15 @@ internal static unsafe class GemmDriver<T, TKernel>
             return;
         }
 
-        int kcMax = TKernel.Kc;
-        T* ap = PackBuffers<T>.ForA(Mc * kcMax);
-        T* bp = PackBuffers<T>.ForB(Math.Min(Nc, RoundUp(n1 - n0, TKernel.Nr)) * kcMax);
+        int kcStep = Depth(p.K);
+        T* ap = PackBuffers<T>.ForA(Mc * kcStep);
+        T* bp = PackBuffers<T>.ForB(Math.Min(Nc, RoundUp(n1 - n0, TKernel.Nr)) * kcStep);
         for (int jc = n0; jc < n1; jc += Nc)
         {
             int nc = Math.Min(Nc, n1 - jc);
-            for (int pc = 0; pc < p.K; pc += kcMax)
+            for (int pc = 0; pc < p.K; pc += kcStep)
             {
-                int kc = Math.Min(kcMax, p.K - pc);
+                int kc = Math.Min(kcStep, p.K - pc);
                 PackB(p, pc, kc, jc, nc, bp);
                 for (int ic = m0; ic < m1; ic += Mc)
                 {
@@ -58,7 +58,18 @@ internal static unsafe class GemmDriver<T, TKernel>
         }
     }
 
-    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+    /// <summary>
+    /// The depth of the k blocks for an inner dimension of <paramref name="k"/>: at most the kernel's Kc, and balanced
+    /// (k = 288 with Kc = 192 gives two blocks of 144, not 192 + 96), so no block is so shallow that loading and
+    /// storing the C tile dominates it.
+    /// </summary>
+    internal static int Depth(int k)
+    {
+        int blocks = Math.Max(1, (k + TKernel.Kc - 1) / TKernel.Kc);
+        return Math.Max(1, RoundUp((k + blocks - 1) / blocks, 4));
+    }
+
+    internal static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
     /// <summary>C ← beta·C once up front, so every k block can simply accumulate. beta = 0 overwrites (NaN in C does not survive).</summary>
     private static void ScaleC(in GemmProblem<T> p, int m0, int m1, int n0, int n1)
@@ -82,10 +93,13 @@ internal static unsafe class GemmDriver<T, TKernel>
         }
     }
 
-    private static void Macro(int mc, int nc, int kc, T* ap, T* bp, T* c, int ldc, T alpha)
+    /// <summary>
+    /// C[0..mc, 0..nc] += alpha · (packed A block) · (packed B block): one micro-kernel call per Mr × Nr tile, B panel
+    /// outside (it stays in L1 while the A panels stream from L2).
+    /// </summary>
+    internal static void Macro(int mc, int nc, int kc, T* ap, T* bp, T* c, int ldc, T alpha)
     {
         int mr = TKernel.Mr, nr = TKernel.Nr;
-        T* edge = stackalloc T[8 * 64]; // one Mr × Nr tile for ragged edges; large enough for every kernel
         for (int jr = 0; jr < nc; jr += nr)
         {
             int cols = Math.Min(nr, nc - jr);
@@ -95,29 +109,38 @@ internal static unsafe class GemmDriver<T, TKernel>
                 int rows = Math.Min(mr, mc - ir);
                 T* aPanel = ap + (long)ir * kc;
                 T* cTile = c + (long)ir * ldc + jr;
-                if (rows == mr && cols == nr)
+                if ((rows == mr && cols == nr) || TKernel.StoresPartialTiles)
                 {
-                    TKernel.Run(kc, aPanel, bPanel, cTile, ldc, alpha);
+                    TKernel.Run(kc, aPanel, bPanel, cTile, ldc, alpha, rows, cols);
                 }
                 else
                 {
-                    // The packed panels are zero-padded, so the full tile is computed into a scratch tile and only
-                    // the part inside C is added.
-                    new Span<T>(edge, mr * nr).Clear();
-                    TKernel.Run(kc, aPanel, bPanel, edge, nr, alpha);
-                    for (int i = 0; i < rows; i++)
-                    {
-                        var src = new ReadOnlySpan<T>(edge + i * nr, cols);
-                        var dst = new Span<T>(cTile + (long)i * ldc, cols);
-                        TensorPrimitives.Add(dst, src, dst);
-                    }
+                    EdgeTile(kc, aPanel, bPanel, cTile, ldc, alpha, rows, cols);
                 }
             }
         }
     }
 
+    /// <summary>
+    /// A partial tile for a kernel without masked stores: the packed panels are zero-padded, so the full tile is
+    /// computed into a scratch tile and only the part inside C is added.
+    /// </summary>
+    private static void EdgeTile(int kc, T* aPanel, T* bPanel, T* cTile, int ldc, T alpha, int rows, int cols)
+    {
+        int mr = TKernel.Mr, nr = TKernel.Nr;
+        T* edge = stackalloc T[8 * 64]; // one Mr × Nr tile; large enough for every kernel
+        new Span<T>(edge, mr * nr).Clear();
+        TKernel.Run(kc, aPanel, bPanel, edge, nr, alpha, mr, nr);
+        for (int i = 0; i < rows; i++)
+        {
+            var src = new ReadOnlySpan<T>(edge + i * nr, cols);
+            var dst = new Span<T>(cTile + (long)i * ldc, cols);
+            TensorPrimitives.Add(dst, src, dst);
+        }
+    }
+
     /// <summary>Packs A[ic .. ic+mc, pc .. pc+kc] (of op(A)) into Mr-row panels: panel r holds, for each k, Mr values.</summary>
-    private static void PackA(in GemmProblem<T> p, int ic, int mc, int pc, int kc, T* ap)
+    internal static void PackA(in GemmProblem<T> p, int ic, int mc, int pc, int kc, T* ap)
     {
         int mr = TKernel.Mr;
         long lda = p.Lda;
@@ -167,7 +190,7 @@ internal static unsafe class GemmDriver<T, TKernel>
     }
 
     /// <summary>Packs B[pc .. pc+kc, jc .. jc+nc] (of op(B)) into Nr-column panels: panel j holds, for each k, Nr values.</summary>
-    private static void PackB(in GemmProblem<T> p, int pc, int kc, int jc, int nc, T* bp)
+    internal static void PackB(in GemmProblem<T> p, int pc, int kc, int jc, int nc, T* bp)
     {
         int nr = TKernel.Nr;
         long ldb = p.Ldb;
