@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace AutoDiff.Kernels;
 
@@ -50,11 +51,24 @@ public readonly record struct Conv2DGeometry(
     }
 
     /// <summary>
-    /// Gets the scratch length the convolution kernels need: one slot per core, each holding the im2col matrix
-    /// <c>C·R·S × G·OH·OW</c> of a group of G images, an output block <c>K × G·OH·OW</c> and a
-    /// <c>K × (C·R·S + 1)</c> gradient block. Allocate it once and pass it to every call.
+    /// Gets the scratch length the convolution kernels need: the filters packed for the GEMM, then one slot per core,
+    /// each holding the column matrix <c>C·R·S × G·OH·OW</c> of a group of G images, an output block
+    /// <c>K × G·OH·OW</c> and a <c>K × (C·R·S + 1)</c> gradient block. Allocate it once and pass it to every call.
     /// </summary>
-    public int WorkspaceLength => SlotLength * Math.Max(1, Environment.ProcessorCount);
+    public int WorkspaceLength => PackedWeightsLength + SlotLength * Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>
+    /// Gets the length of the packed filters at the start of the workspace: w (K × C·R·S) or wᵀ (C·R·S × K) with the
+    /// rows padded to a whole number of micro-kernel panels (Mr ≤ 8 rows, so at most 7 padding rows).
+    /// </summary>
+    internal int PackedWeightsLength
+    {
+        get
+        {
+            int crs = InChannels * KernelHeight * KernelWidth;
+            return Math.Max((OutChannels + 7) * crs, (crs + 7) * OutChannels);
+        }
+    }
 
     /// <summary>Gets the length of one thread's slot of the workspace.</summary>
     internal int SlotLength => WeightBlockOffset + (InChannels * KernelHeight * KernelWidth + 1) * OutChannels;
@@ -141,7 +155,8 @@ public static class Convolution
 
         fixed (T* px = x, pw = w, pb = bias, py = y, pws = workspace)
         {
-            ConvJob<T>.Run(ConvKind.Forward, g, input: px, weights: pw, bias: bias.IsEmpty ? null : pb, output: py, workspace: pws, workspaceLength: workspace.Length);
+            PackWeights(g, pw, transposed: false, pws);
+            ConvJob<T>.Run(ConvKind.Forward, g, input: px, weights: pws, bias: bias.IsEmpty ? null : pb, output: py, workspace: pws, workspaceLength: workspace.Length);
         }
     }
 
@@ -153,7 +168,8 @@ public static class Convolution
         dx[..g.InputLength].Clear();
         fixed (T* pw = w, pdy = dy, pdx = dx, pws = workspace)
         {
-            ConvJob<T>.Run(ConvKind.BackwardInput, g, input: pdx, weights: pw, bias: null, output: pdy, workspace: pws, workspaceLength: workspace.Length);
+            PackWeights(g, pw, transposed: true, pws);
+            ConvJob<T>.Run(ConvKind.BackwardInput, g, input: pdx, weights: pws, bias: null, output: pdy, workspace: pws, workspaceLength: workspace.Length);
         }
     }
 
@@ -184,7 +200,7 @@ public static class Convolution
 
         for (int part = 0; part < parts; part++)
         {
-            ReadOnlySpan<T> partial = workspace.Slice(part * slot + g.WeightBlockOffset, crs * k);
+            ReadOnlySpan<T> partial = workspace.Slice(g.PackedWeightsLength + part * slot + g.WeightBlockOffset, crs * k);
             if (transposed)
             {
                 for (int j = 0; j < crs; j++)
@@ -202,67 +218,87 @@ public static class Convolution
 
             if (!dbias.IsEmpty)
             {
-                TensorPrimitives.Add(dbias, workspace.Slice(part * slot + g.WeightBlockOffset + crs * k, k), dbias);
+                TensorPrimitives.Add(dbias, workspace.Slice(g.PackedWeightsLength + part * slot + g.WeightBlockOffset + crs * k, k), dbias);
             }
         }
     }
 
-    /// <summary>Forward for images [n0, n0 + images): lower them, multiply by the filters, write NCHW with the bias.</summary>
-    internal static void ForwardGroup<T>(in Conv2DGeometry g, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> bias, Span<T> y, Span<T> slot, int n0, int images)
+    /// <summary>Packs w (or wᵀ) once per call, for every part's GEMMs, with the micro-kernel this machine uses.</summary>
+    private static unsafe void PackWeights<T>(in Conv2DGeometry g, T* w, bool transposed, T* dst)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int crs = g.InChannels * g.KernelHeight * g.KernelWidth, plane = g.OutHeight * g.OutWidth, cols = images * plane;
-        Span<T> col = slot[..(crs * cols)];
-        Span<T> block = slot.Slice(crs * cols, g.OutChannels * cols);
-        Im2Col(g, x, n0, images, col);
-        if (images == 1)
+        if (Vector512.IsHardwareAccelerated)
         {
-            // One image: its output y[n0] is already the K × OH·OW matrix the GEMM produces, so write it there,
-            // starting from the bias (beta = 1) instead of adding it afterwards.
-            Span<T> yn = y.Slice(n0 * g.OutChannels * plane, g.OutChannels * plane);
-            for (int k = 0; k < g.OutChannels && !bias.IsEmpty; k++)
-            {
-                yn.Slice(k * plane, plane).Fill(bias[k]);
-            }
-
-            Multiply(Transpose.None, Transpose.None, g.OutChannels, plane, crs, w, col, yn, bias.IsEmpty ? T.Zero : T.One);
-            return;
+            ConvGemm<T, MicroKernel512<T>>.PackWeights(g, w, transposed, dst);
         }
-
-        // block[K, G·OH·OW] = w[K, CRS] · col[CRS, G·OH·OW], then scattered to NCHW with the bias.
-        Multiply(Transpose.None, Transpose.None, g.OutChannels, cols, crs, w, col, block, T.Zero);
-        for (int i = 0; i < images; i++)
+        else
         {
-            for (int k = 0; k < g.OutChannels; k++)
+            ConvGemm<T, MicroKernel256<T>>.PackWeights(g, w, transposed, dst);
+        }
+    }
+
+    /// <summary>Forward for images [n0, n0 + images): an implicit GEMM with the packed filters, written to NCHW with the bias.</summary>
+    internal static unsafe void ForwardGroup<T>(in Conv2DGeometry g, T* x, T* packedWeights, T* bias, T* y, Span<T> slot, int n0, int images)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        fixed (T* block = slot)
+        {
+            if (Vector512.IsHardwareAccelerated)
             {
-                ReadOnlySpan<T> src = block.Slice(k * cols + i * plane, plane);
-                Span<T> dst = y.Slice(((n0 + i) * g.OutChannels + k) * plane, plane);
-                if (bias.IsEmpty)
-                {
-                    src.CopyTo(dst);
-                }
-                else
-                {
-                    TensorPrimitives.Add(src, bias[k], dst);
-                }
+                ConvGemm<T, MicroKernel512<T>>.Forward(g, x, packedWeights, bias, y, block, n0, images);
+            }
+            else
+            {
+                ConvGemm<T, MicroKernel256<T>>.Forward(g, x, packedWeights, bias, y, block, n0, images);
             }
         }
     }
 
-    /// <summary>Input gradient for images [n0, n0 + images): col = wᵀ · dy, then col2im adds it into dx (cleared by the caller).</summary>
-    internal static void BackwardInputGroup<T>(in Conv2DGeometry g, ReadOnlySpan<T> w, ReadOnlySpan<T> dy, Span<T> dx, Span<T> slot, int n0, int images)
+    /// <summary>Input gradient for images [n0, n0 + images): col = wᵀ · dy with the packed wᵀ, then col2im adds it into dx (cleared by the caller).</summary>
+    internal static unsafe void BackwardInputGroup<T>(in Conv2DGeometry g, T* packedWeightsT, T* dy, Span<T> dx, Span<T> slot, int n0, int images)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int crs = g.InChannels * g.KernelHeight * g.KernelWidth, cols = images * g.OutHeight * g.OutWidth;
         Span<T> col = slot[..(crs * cols)];
-        Span<T> block = slot.Slice(crs * cols, g.OutChannels * cols);
-        ReadOnlySpan<T> dyBlock = OutputBlock(g, dy, n0, images, block);
-        // col[CRS, G·OH·OW] = wᵀ[CRS, K] · dy[K, G·OH·OW]
-        Multiply(Transpose.Transposed, Transpose.None, crs, cols, g.OutChannels, w, dyBlock, col, T.Zero);
+        fixed (T* pcol = col, pblock = slot.Slice(crs * cols, g.OutChannels * cols))
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                ConvGemm<T, MicroKernel512<T>>.BackwardInputColumns(g, packedWeightsT, dy, pcol, pblock, n0, images);
+            }
+            else
+            {
+                ConvGemm<T, MicroKernel256<T>>.BackwardInputColumns(g, packedWeightsT, dy, pcol, pblock, n0, images);
+            }
+        }
+
         Col2ImAdd(g, col, n0, images, dx);
     }
 
-    /// <summary>Adds the filter and bias gradients of images [n0, n0 + images) to the gradient block of <paramref name="slot"/>.</summary>
+    /// <summary>Adds the filter and bias gradients of images [n0, n0 + images) to the slot's gradient block as one implicit GEMM (C·R·S ≥ K).</summary>
+    internal static unsafe void BackwardWeightsRange<T>(in Conv2DGeometry g, T* x, T* dy, Span<T> slot, int n0, int images)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int crs = g.InChannels * g.KernelHeight * g.KernelWidth;
+        fixed (T* dw = slot.Slice(g.WeightBlockOffset, (crs + 1) * g.OutChannels))
+        {
+            T* db = dw + crs * g.OutChannels;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                ConvGemm<T, MicroKernel512<T>>.BackwardWeights(g, x, dy, dw, db, n0, images);
+            }
+            else
+            {
+                ConvGemm<T, MicroKernel256<T>>.BackwardWeights(g, x, dy, dw, db, n0, images);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds the filter and bias gradients of images [n0, n0 + images) to the gradient block of <paramref name="slot"/>
+    /// through an explicit im2col: used when C·R·S &lt; K (the first layer), where dwᵀ puts the long side along the
+    /// micro-kernel's columns.
+    /// </summary>
     internal static void BackwardWeightsGroup<T>(in Conv2DGeometry g, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> slot, int n0, int images)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -273,16 +309,8 @@ public static class Convolution
         Span<T> dbBlock = slot.Slice(g.WeightBlockOffset + crs * g.OutChannels, g.OutChannels);
         Im2Col(g, x, n0, images, col);
         ReadOnlySpan<T> dyBlock = OutputBlock(g, dy, n0, images, block);
-        if (g.WeightGradientTransposed)
-        {
-            // dwᵀ[CRS, K] += col[CRS, G·OH·OW] · dyᵀ[G·OH·OW, K]
-            Multiply(Transpose.None, Transpose.Transposed, crs, g.OutChannels, cols, col, dyBlock, dwBlock, T.One);
-        }
-        else
-        {
-            // dw[K, CRS] += dy[K, G·OH·OW] · colᵀ[G·OH·OW, CRS]
-            Multiply(Transpose.None, Transpose.Transposed, g.OutChannels, crs, cols, dyBlock, col, dwBlock, T.One);
-        }
+        // dwᵀ[CRS, K] += col[CRS, G·OH·OW] · dyᵀ[G·OH·OW, K]
+        Multiply(Transpose.None, Transpose.Transposed, crs, g.OutChannels, cols, col, dyBlock, dwBlock, T.One);
 
         for (int k = 0; k < g.OutChannels; k++)
         {

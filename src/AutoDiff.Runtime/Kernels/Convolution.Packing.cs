@@ -1,0 +1,311 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace AutoDiff.Kernels;
+
+/// <summary>
+/// Packs GEMM panels of the im2col matrix straight from the NCHW input (an implicit GEMM): the column matrix
+/// <c>col[(c·R + r)·S + s, (n, oh, ow)] = x[n, c, oh·stride − pad + r, ow·stride − pad + s]</c> is never written
+/// out. Every element of a packed row is "a lane offset plus a row offset" into x, so a row of a panel is one AVX2
+/// gather per 8 floats (4 doubles), masked where the window reaches into the zero padding.
+/// </summary>
+/// <remarks>
+/// A lane table describes the Nr positions across a panel (the pixels of the forward B panel, or the (c, r, s)
+/// taps of the weight-gradient B panel) by their offset into x and their row and column in the image; a row adds a
+/// scalar offset, row and column (the tap, or the pixel). Lanes past the end of the matrix get a row of
+/// <see cref="OutsideLane"/>, which no bounds test passes, so they pack as zeros.
+/// </remarks>
+internal static unsafe class ConvPacking<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>The image row of a lane that lies outside the matrix: far enough out that adding any tap keeps it out.</summary>
+    public const int OutsideLane = int.MinValue / 2;
+
+    /// <summary>The largest panel width (Nr) the lane tables hold: 2 × Vector512 of float.</summary>
+    public const int MaxLanes = 32;
+
+    /// <summary>
+    /// Packs rows [pc, pc + kc) and columns [j0, j0 + nc) of the forward im2col matrix of images n0, n0 + 1, …
+    /// (column j = i·OH·OW + oh·OW + ow is pixel (oh, ow) of image n0 + i) into <paramref name="nr"/>-wide panels:
+    /// panel t holds, for each row, the <paramref name="nr"/> values of columns j0 + t·nr, ….
+    /// </summary>
+    public static void PackPixelColumns(in Conv2DGeometry g, T* x, int n0, int pc, int kc, int j0, int nc, int nr, T* dst, bool vectorized)
+    {
+        int* laneOffset = stackalloc int[MaxLanes];
+        int* laneRow = stackalloc int[MaxLanes];
+        int* laneColumn = stackalloc int[MaxLanes];
+        int plane = g.OutHeight * g.OutWidth, hw = g.Height * g.Width, chw = g.InChannels * hw;
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int lanes = Math.Min(nr, nc - jr);
+            for (int l = 0; l < nr; l++)
+            {
+                if (l < lanes)
+                {
+                    int j = j0 + jr + l, image = n0 + j / plane, pixel = j % plane;
+                    int ih = pixel / g.OutWidth * g.Stride - g.Padding, iw = pixel % g.OutWidth * g.Stride - g.Padding;
+                    laneOffset[l] = image * chw + ih * g.Width + iw;
+                    laneRow[l] = ih;
+                    laneColumn[l] = iw;
+                }
+                else
+                {
+                    laneOffset[l] = 0;
+                    laneRow[l] = OutsideLane;
+                    laneColumn[l] = 0;
+                }
+            }
+
+            bool masked = g.Padding > 0 || lanes < nr;
+            T* panel = dst + (long)jr * kc;
+            int c = pc / (g.KernelHeight * g.KernelWidth), r = pc / g.KernelWidth % g.KernelHeight, s = pc % g.KernelWidth;
+            for (int p = 0; p < kc; p++)
+            {
+                GatherRow(x, laneOffset, laneRow, laneColumn, nr, c * hw + r * g.Width + s, r, s, g.Height, g.Width, masked, panel + p * nr, vectorized);
+                if (++s == g.KernelWidth)
+                {
+                    s = 0;
+                    if (++r == g.KernelHeight)
+                    {
+                        r = 0;
+                        c++;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="PackPixelColumns"/> for stride 1 without padding on AVX-512 machines: the lanes of a panel fall into
+    /// runs of consecutive pixels of one output row, and a run reads consecutive input pixels for every tap, so each
+    /// row of the panel is a few masked vector copies (a run is at most OW long) instead of gathers.
+    /// </summary>
+    public static void PackPixelColumnsByRuns(in Conv2DGeometry g, T* x, int n0, int pc, int kc, int j0, int nc, int nr, T* dst)
+    {
+        int* runLane = stackalloc int[MaxLanes];
+        int* runLength = stackalloc int[MaxLanes];
+        int* runOffset = stackalloc int[MaxLanes];
+        int plane = g.OutHeight * g.OutWidth, hw = g.Height * g.Width, chw = g.InChannels * hw;
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int lanes = Math.Min(nr, nc - jr), runs = 0;
+            for (int l = 0; l < lanes; runs++)
+            {
+                int j = j0 + jr + l, image = n0 + j / plane, pixel = j % plane, oh = pixel / g.OutWidth, ow = pixel % g.OutWidth;
+                runLane[runs] = l;
+                runLength[runs] = Math.Min(g.OutWidth - ow, lanes - l);
+                runOffset[runs] = image * chw + oh * g.Width + ow;
+                l += runLength[runs];
+            }
+
+            T* panel = dst + (long)jr * kc;
+            int c = pc / (g.KernelHeight * g.KernelWidth), r = pc / g.KernelWidth % g.KernelHeight, s = pc % g.KernelWidth;
+            for (int p = 0; p < kc; p++)
+            {
+                T* row = panel + p * nr;
+                T* src = x + c * hw + r * g.Width + s;
+                for (int u = 0; u < runs; u++)
+                {
+                    MaskedCopy(src + runOffset[u], row + runLane[u], runLength[u]);
+                }
+
+                if (lanes < nr)
+                {
+                    new Span<T>(row + lanes, nr - lanes).Clear();
+                }
+
+                if (++s == g.KernelWidth)
+                {
+                    s = 0;
+                    if (++r == g.KernelHeight)
+                    {
+                        r = 0;
+                        c++;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Copies <paramref name="count"/> elements with AVX-512 masked loads and stores (no access past either end).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MaskedCopy(T* src, T* dst, int count)
+    {
+        int w = Vector512<T>.Count;
+        for (; count > 0; count -= w, src += w, dst += w)
+        {
+            if (typeof(T) == typeof(float))
+            {
+                Vector512<float> mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
+                Avx512F.MaskStore((float*)dst, mask, Avx512F.MaskLoad((float*)src, mask, Vector512<float>.Zero));
+            }
+            else
+            {
+                Vector512<double> mask = Vector512.LessThan(Vector512<long>.Indices, Vector512.Create((long)count)).AsDouble();
+                Avx512F.MaskStore((double*)dst, mask, Avx512F.MaskLoad((double*)src, mask, Vector512<double>.Zero));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Packs rows [q0, q0 + kc) and columns [j0, j0 + nc) of the transposed im2col matrix (row q = n·OH·OW + oh·OW + ow
+    /// is a pixel of image n, column j = (c·R + r)·S + s a tap of the filter) into <paramref name="nr"/>-wide panels,
+    /// the B operand of <c>dw = dy · colᵀ</c>.
+    /// </summary>
+    public static void PackTapColumns(in Conv2DGeometry g, T* x, int q0, int kc, int j0, int nc, int nr, T* dst, bool vectorized)
+    {
+        int* laneOffset = stackalloc int[MaxLanes];
+        int* laneRow = stackalloc int[MaxLanes];
+        int* laneColumn = stackalloc int[MaxLanes];
+        int plane = g.OutHeight * g.OutWidth, hw = g.Height * g.Width, chw = g.InChannels * hw, rs = g.KernelHeight * g.KernelWidth;
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int lanes = Math.Min(nr, nc - jr);
+            for (int l = 0; l < nr; l++)
+            {
+                if (l < lanes)
+                {
+                    int j = j0 + jr + l, c = j / rs, r = j / g.KernelWidth % g.KernelHeight, s = j % g.KernelWidth;
+                    laneOffset[l] = c * hw + r * g.Width + s;
+                    laneRow[l] = r;
+                    laneColumn[l] = s;
+                }
+                else
+                {
+                    laneOffset[l] = 0;
+                    laneRow[l] = OutsideLane;
+                    laneColumn[l] = 0;
+                }
+            }
+
+            bool masked = g.Padding > 0 || lanes < nr;
+            T* panel = dst + (long)jr * kc;
+            int image = q0 / plane, pixel = q0 % plane;
+            int oh = pixel / g.OutWidth, ow = pixel % g.OutWidth;
+            for (int p = 0; p < kc; p++)
+            {
+                int ih = oh * g.Stride - g.Padding, iw = ow * g.Stride - g.Padding;
+                GatherRow(x, laneOffset, laneRow, laneColumn, nr, image * chw + ih * g.Width + iw, ih, iw, g.Height, g.Width, masked, panel + p * nr, vectorized);
+                if (++ow == g.OutWidth)
+                {
+                    ow = 0;
+                    if (++oh == g.OutHeight)
+                    {
+                        oh = 0;
+                        image++;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Packs rows [0, m) of the output gradient seen as the matrix <c>dy[k, q]</c> (q = n·OH·OW + pixel runs over the
+    /// images), columns [q0, q0 + kc), into Mr-high panels (the A operand of <c>dw = dy · colᵀ</c>); rows past m are zero.
+    /// </summary>
+    public static void PackOutputRows(in Conv2DGeometry g, T* dy, int m, int mr, int q0, int kc, T* dst)
+    {
+        int plane = g.OutHeight * g.OutWidth, kp = g.OutChannels * plane;
+        for (int ir = 0; ir < m; ir += mr)
+        {
+            T* panel = dst + (long)ir * kc;
+            for (int i = 0; i < mr; i++)
+            {
+                int k = ir + i;
+                if (k >= m)
+                {
+                    for (int t = 0; t < kc; t++)
+                    {
+                        panel[t * mr + i] = T.Zero;
+                    }
+
+                    continue;
+                }
+
+                // The columns of one image are one contiguous run of its plane k.
+                for (int t = 0, q = q0; t < kc;)
+                {
+                    int image = q / plane, pixel = q % plane, run = Math.Min(plane - pixel, kc - t);
+                    T* src = dy + (long)image * kp + k * plane + pixel;
+                    for (int u = 0; u < run; u++)
+                    {
+                        panel[(t + u) * mr + i] = src[u];
+                    }
+
+                    t += run;
+                    q += run;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>dst[l] = x[laneOffset[l] + offset]</c> for l &lt; nr, or zero where <paramref name="masked"/> and the
+    /// position (laneRow[l] + row, laneColumn[l] + column) is outside the H × W image.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GatherRow(T* x, int* laneOffset, int* laneRow, int* laneColumn, int nr, int offset, int row, int column,
+        int height, int width, bool masked, T* dst, bool vectorized)
+    {
+        if (vectorized && Avx2.IsSupported && typeof(T) == typeof(float))
+        {
+            var add = Vector256.Create(offset);
+            for (int l = 0; l < nr; l += 8)
+            {
+                Vector256<int> index = Vector256.Load(laneOffset + l) + add;
+                Vector256<float> value;
+                if (!masked)
+                {
+                    value = Avx2.GatherVector256((float*)x, index, 4);
+                }
+                else
+                {
+                    Vector256<uint> ih = (Vector256.Load(laneRow + l) + Vector256.Create(row)).AsUInt32();
+                    Vector256<uint> iw = (Vector256.Load(laneColumn + l) + Vector256.Create(column)).AsUInt32();
+                    Vector256<float> inside = (Vector256.LessThan(ih, Vector256.Create((uint)height)) &
+                        Vector256.LessThan(iw, Vector256.Create((uint)width))).AsSingle();
+                    value = Avx2.GatherMaskVector256(Vector256<float>.Zero, (float*)x, index, inside, 4);
+                }
+
+                value.Store((float*)dst + l);
+            }
+
+            return;
+        }
+
+        if (vectorized && Avx2.IsSupported && typeof(T) == typeof(double))
+        {
+            var add = Vector128.Create(offset);
+            for (int l = 0; l < nr; l += 4)
+            {
+                Vector128<int> index = Vector128.Load(laneOffset + l) + add;
+                Vector256<double> value;
+                if (!masked)
+                {
+                    value = Avx2.GatherVector256((double*)x, index, 8);
+                }
+                else
+                {
+                    Vector128<uint> ih = (Vector128.Load(laneRow + l) + Vector128.Create(row)).AsUInt32();
+                    Vector128<uint> iw = (Vector128.Load(laneColumn + l) + Vector128.Create(column)).AsUInt32();
+                    Vector128<int> inside = (Vector128.LessThan(ih, Vector128.Create((uint)height)) &
+                        Vector128.LessThan(iw, Vector128.Create((uint)width))).AsInt32();
+                    value = Avx2.GatherMaskVector256(Vector256<double>.Zero, (double*)x, index,
+                        Avx2.ConvertToVector256Int64(inside).AsDouble(), 8);
+                }
+
+                value.Store((double*)dst + l);
+            }
+
+            return;
+        }
+
+        for (int l = 0; l < nr; l++)
+        {
+            bool inside = !masked || ((uint)(laneRow[l] + row) < (uint)height && (uint)(laneColumn[l] + column) < (uint)width);
+            dst[l] = inside ? x[laneOffset[l] + offset] : T.Zero;
+        }
+    }
+}
