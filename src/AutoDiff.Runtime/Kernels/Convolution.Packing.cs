@@ -211,6 +211,20 @@ internal static unsafe class ConvPacking<T>
         for (int ir = 0; ir < m; ir += mr)
         {
             T* panel = dst + (long)ir * kc;
+            if (mr == 6 && ir + 6 <= m)
+            {
+                // A full panel: six channel planes side by side, one run per image.
+                for (int t = 0, q = q0; t < kc;)
+                {
+                    int image = q / plane, pixel = q % plane, run = Math.Min(plane - pixel, kc - t);
+                    SixRows.Interleave(dy + (long)image * kp + ir * plane + pixel, plane, run, panel + t * 6);
+                    t += run;
+                    q += run;
+                }
+
+                continue;
+            }
+
             for (int i = 0; i < mr; i++)
             {
                 int k = ir + i;
