@@ -106,14 +106,18 @@ internal static unsafe class ConvPacking<T>
             {
                 T* row = panel + p * nr;
                 T* src = x + c * hw + r * g.Width + s;
+                if (lanes < nr)
+                {
+                    // The last panel: zero the row in whole vectors (a span Clear call per row cost more than the copies).
+                    for (int l = 0; l < nr; l += Vector512<T>.Count)
+                    {
+                        Vector512<T>.Zero.Store(row + l);
+                    }
+                }
+
                 for (int u = 0; u < runs; u++)
                 {
                     MaskedCopy(src + runOffset[u], row + runLane[u], runLength[u]);
-                }
-
-                if (lanes < nr)
-                {
-                    new Span<T>(row + lanes, nr - lanes).Clear();
                 }
 
                 if (++s == g.KernelWidth)
