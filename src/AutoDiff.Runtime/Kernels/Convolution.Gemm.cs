@@ -124,38 +124,40 @@ internal static unsafe class ConvGemm<T, TKernel>
     }
 
     /// <summary>
-    /// dw[K, CRS] += dy · colᵀ and db += Σ dy over images [n0, n0 + images) as ONE GEMM whose inner dimension runs
-    /// over every pixel of every image of the range (k blocks may span two images), so dw is loaded and stored once
-    /// per k block instead of once per image. Used when C·R·S ≥ K (see <see cref="Conv2DGeometry.WeightGradientTransposed"/>).
+    /// dwᵀ[CRS, K] += col · dyᵀ and db += Σ dy over images [n0, n0 + images), as ONE GEMM whose inner dimension runs
+    /// over every pixel of every image of the range (k blocks may span two images), so the gradient block is loaded
+    /// and stored once per k block instead of once per image. The taps are the rows, because packing them is six
+    /// contiguous runs side by side, while the K output channels (usually fewer than C·R·S) are the gathered side.
     /// </summary>
-    public static void BackwardWeights(in Conv2DGeometry g, T* x, T* dy, T* dw, T* db, int n0, int images)
+    public static void BackwardWeights(in Conv2DGeometry g, T* x, T* dy, T* dwT, T* db, int n0, int images)
     {
         int crs = g.InChannels * g.KernelHeight * g.KernelWidth, plane = g.OutHeight * g.OutWidth, k = g.OutChannels;
         int q0 = n0 * plane, pixels = images * plane;
-        int depth = GemmDriver<T, TKernel>.Depth(pixels), rowsPadded = GemmDriver<T, TKernel>.RoundUp(k, TKernel.Mr);
-        int ncMax = Math.Min(GemmDriver<T, TKernel>.Nc, crs);
-        T* ap = PackBuffers<T>.ForA(rowsPadded * depth);
+        int depth = GemmDriver<T, TKernel>.Depth(pixels), mc = GemmDriver<T, TKernel>.Mc;
+        int ncMax = Math.Min(GemmDriver<T, TKernel>.Nc, k);
+        T* ap = PackBuffers<T>.ForA(mc * depth);
         T* bp = PackBuffers<T>.ForB(GemmDriver<T, TKernel>.RoundUp(ncMax, TKernel.Nr) * depth);
-        for (int jc = 0; jc < crs; jc += ncMax)
+        for (int jc = 0; jc < k; jc += ncMax)
         {
-            int nc = Math.Min(ncMax, crs - jc);
+            int nc = Math.Min(ncMax, k - jc);
             for (int pc = 0; pc < pixels; pc += depth)
             {
                 int kc = Math.Min(depth, pixels - pc);
-                ConvPacking<T>.PackTapColumns(g, x, q0 + pc, kc, jc, nc, TKernel.Nr, bp, vectorized: true);
-                ConvPacking<T>.PackOutputRows(g, dy, k, TKernel.Mr, q0 + pc, kc, ap);
-                MacroOverRows(k, nc, kc, ap, bp, dw + jc, crs);
+                ConvPacking<T>.PackOutputColumns(g, dy, q0 + pc, kc, jc, nc, TKernel.Nr, bp);
+                for (int ic = 0; ic < crs; ic += mc)
+                {
+                    int rows = Math.Min(mc, crs - ic);
+                    ConvPacking<T>.PackTapRows(g, x, ic, rows, TKernel.Mr, q0 + pc, kc, ap);
+                    GemmDriver<T, TKernel>.Macro(rows, nc, kc, ap, bp, dwT + (long)ic * k + jc, k, T.One);
+                }
             }
         }
 
-        if (db != null)
+        for (int i = 0; i < images; i++)
         {
-            for (int i = 0; i < images; i++)
+            for (int row = 0; row < k; row++)
             {
-                for (int row = 0; row < k; row++)
-                {
-                    db[row] += TensorPrimitives.Sum(new ReadOnlySpan<T>(dy + ((long)(n0 + i) * k + row) * plane, plane));
-                }
+                db[row] += TensorPrimitives.Sum(new ReadOnlySpan<T>(dy + ((long)(n0 + i) * k + row) * plane, plane));
             }
         }
     }

@@ -58,32 +58,24 @@ internal sealed unsafe class ConvJob<T> : ParallelJob
         int crs = g.InChannels * g.KernelHeight * g.KernelWidth;
         if (_kind == ConvKind.BackwardWeights)
         {
+            // All of this part's images in one GEMM, into the slot's gradient block.
             slot.Slice(g.WeightBlockOffset, (crs + 1) * g.OutChannels).Clear();
-            if (!g.WeightGradientTransposed)
-            {
-                // All of this part's images in one GEMM.
-                int n0 = Math.Min(g.Batch, first * group), n1 = Math.Min(g.Batch, last * group);
-                Convolution.BackwardWeightsRange(g, _input, _output, slot, n0, n1 - n0);
-                return;
-            }
+            int n0 = Math.Min(g.Batch, first * group), n1 = Math.Min(g.Batch, last * group);
+            Convolution.BackwardWeightsRange(g, _input, _output, slot, n0, n1 - n0);
+            return;
         }
 
         var input = new Span<T>(_input, g.InputLength);
-        var output = new Span<T>(_output, g.OutputLength);
         for (int index = first; index < last; index++)
         {
             int n0 = index * group, images = Math.Min(group, g.Batch - n0);
-            switch (_kind)
+            if (_kind == ConvKind.Forward)
             {
-                case ConvKind.Forward:
-                    Convolution.ForwardGroup(g, _input, _weights, _bias, _output, slot, n0, images);
-                    break;
-                case ConvKind.BackwardInput:
-                    Convolution.BackwardInputGroup(g, _weights, _output, input, slot, n0, images);
-                    break;
-                default:
-                    Convolution.BackwardWeightsGroup<T>(g, input, output, slot, n0, images);
-                    break;
+                Convolution.ForwardGroup(g, _input, _weights, _bias, _output, slot, n0, images);
+            }
+            else
+            {
+                Convolution.BackwardInputGroup(g, _weights, _output, input, slot, n0, images);
             }
         }
     }

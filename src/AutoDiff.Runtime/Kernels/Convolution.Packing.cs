@@ -154,74 +154,40 @@ internal static unsafe class ConvPacking<T>
     }
 
     /// <summary>
-    /// Packs rows [q0, q0 + kc) and columns [j0, j0 + nc) of the transposed im2col matrix (row q = n·OH·OW + oh·OW + ow
-    /// is a pixel of image n, column j = (c·R + r)·S + s a tap of the filter) into <paramref name="nr"/>-wide panels,
-    /// the B operand of <c>dw = dy · colᵀ</c>.
+    /// Packs rows [m0, m0 + m) (taps j = (c·R + r)·S + s) and columns [q0, q0 + kc) (pixels q = n·OH·OW + oh·OW + ow,
+    /// across images) of the im2col matrix into Mr-high panels: the A operand of <c>dwᵀ = col · dyᵀ</c>. With stride 1
+    /// and no padding six taps of one output row are six contiguous runs of x, packed side by side by
+    /// <see cref="SixRows"/>; otherwise element by element with bounds tests.
     /// </summary>
-    public static void PackTapColumns(in Conv2DGeometry g, T* x, int q0, int kc, int j0, int nc, int nr, T* dst, bool vectorized)
+    public static void PackTapRows(in Conv2DGeometry g, T* x, int m0, int m, int mr, int q0, int kc, T* dst)
     {
-        int* laneOffset = stackalloc int[MaxLanes];
-        int* laneRow = stackalloc int[MaxLanes];
-        int* laneColumn = stackalloc int[MaxLanes];
-        int plane = g.OutHeight * g.OutWidth, hw = g.Height * g.Width, chw = g.InChannels * hw, rs = g.KernelHeight * g.KernelWidth;
-        for (int jr = 0; jr < nc; jr += nr)
-        {
-            int lanes = Math.Min(nr, nc - jr);
-            for (int l = 0; l < nr; l++)
-            {
-                if (l < lanes)
-                {
-                    int j = j0 + jr + l, c = j / rs, r = j / g.KernelWidth % g.KernelHeight, s = j % g.KernelWidth;
-                    laneOffset[l] = c * hw + r * g.Width + s;
-                    laneRow[l] = r;
-                    laneColumn[l] = s;
-                }
-                else
-                {
-                    laneOffset[l] = 0;
-                    laneRow[l] = OutsideLane;
-                    laneColumn[l] = 0;
-                }
-            }
-
-            bool masked = g.Padding > 0 || lanes < nr;
-            T* panel = dst + (long)jr * kc;
-            int image = q0 / plane, pixel = q0 % plane;
-            int oh = pixel / g.OutWidth, ow = pixel % g.OutWidth;
-            for (int p = 0; p < kc; p++)
-            {
-                int ih = oh * g.Stride - g.Padding, iw = ow * g.Stride - g.Padding;
-                GatherRow(x, laneOffset, laneRow, laneColumn, nr, image * chw + ih * g.Width + iw, ih, iw, g.Height, g.Width, masked, panel + p * nr, vectorized);
-                if (++ow == g.OutWidth)
-                {
-                    ow = 0;
-                    if (++oh == g.OutHeight)
-                    {
-                        oh = 0;
-                        image++;
-                    }
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// Packs rows [0, m) of the output gradient seen as the matrix <c>dy[k, q]</c> (q = n·OH·OW + pixel runs over the
-    /// images), columns [q0, q0 + kc), into Mr-high panels (the A operand of <c>dw = dy · colᵀ</c>); rows past m are zero.
-    /// </summary>
-    public static void PackOutputRows(in Conv2DGeometry g, T* dy, int m, int mr, int q0, int kc, T* dst)
-    {
-        int plane = g.OutHeight * g.OutWidth, kp = g.OutChannels * plane;
+        int plane = g.OutHeight * g.OutWidth, hw = g.Height * g.Width, chw = g.InChannels * hw;
+        int rs = g.KernelHeight * g.KernelWidth, crs = g.InChannels * rs;
+        int* tapOffset = stackalloc int[8];
+        int* tapRow = stackalloc int[8];
+        int* tapColumn = stackalloc int[8];
         for (int ir = 0; ir < m; ir += mr)
         {
             T* panel = dst + (long)ir * kc;
-            if (mr == 6 && ir + 6 <= m)
+            for (int i = 0; i < mr; i++)
             {
-                // A full panel: six channel planes side by side, one run per image.
+                int tap = m0 + ir + i;
+                bool valid = ir + i < m && tap < crs;
+                tapOffset[i] = valid ? tap / rs * hw + tap / g.KernelWidth % g.KernelHeight * g.Width + tap % g.KernelWidth : 0;
+                tapRow[i] = valid ? tap / g.KernelWidth % g.KernelHeight : OutsideLane;
+                tapColumn[i] = valid ? tap % g.KernelWidth : 0;
+            }
+
+            bool fullPanel = mr == 6 && ir + 6 <= m && m0 + ir + 6 <= crs;
+            if (fullPanel && g.Stride == 1 && g.Padding == 0)
+            {
                 for (int t = 0, q = q0; t < kc;)
                 {
-                    int image = q / plane, pixel = q % plane, run = Math.Min(plane - pixel, kc - t);
-                    SixRows.Interleave(dy + (long)image * kp + ir * plane + pixel, plane, run, panel + t * 6);
+                    int image = q / plane, pixel = q % plane, oh = pixel / g.OutWidth, ow = pixel % g.OutWidth;
+                    int run = Math.Min(g.OutWidth - ow, kc - t);
+                    T* at = x + (long)image * chw + oh * g.Width + ow;
+                    SixRows.Interleave(at + tapOffset[0], at + tapOffset[1], at + tapOffset[2], at + tapOffset[3],
+                        at + tapOffset[4], at + tapOffset[5], run, panel + t * 6);
                     t += run;
                     q += run;
                 }
@@ -229,32 +195,62 @@ internal static unsafe class ConvPacking<T>
                 continue;
             }
 
-            for (int i = 0; i < mr; i++)
+            int img = q0 / plane, pix = q0 % plane, y = pix / g.OutWidth, xo = pix % g.OutWidth;
+            for (int t = 0; t < kc; t++)
             {
-                int k = ir + i;
-                if (k >= m)
+                int ih = y * g.Stride - g.Padding, iw = xo * g.Stride - g.Padding;
+                long offset = (long)img * chw + ih * g.Width + iw;
+                for (int i = 0; i < mr; i++)
                 {
-                    for (int t = 0; t < kc; t++)
-                    {
-                        panel[t * mr + i] = T.Zero;
-                    }
-
-                    continue;
+                    bool inside = (uint)(tapRow[i] + ih) < (uint)g.Height && (uint)(tapColumn[i] + iw) < (uint)g.Width;
+                    panel[t * mr + i] = inside ? x[offset + tapOffset[i]] : T.Zero;
                 }
 
-                // The columns of one image are one contiguous run of its plane k.
-                for (int t = 0, q = q0; t < kc;)
+                if (++xo == g.OutWidth)
                 {
-                    int image = q / plane, pixel = q % plane, run = Math.Min(plane - pixel, kc - t);
-                    T* src = dy + (long)image * kp + k * plane + pixel;
-                    for (int u = 0; u < run; u++)
+                    xo = 0;
+                    if (++y == g.OutHeight)
                     {
-                        panel[(t + u) * mr + i] = src[u];
+                        y = 0;
+                        img++;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Packs rows [q0, q0 + kc) (pixels, across images) and columns [j0, j0 + nc) (output channels) of dyᵀ into
+    /// <paramref name="nr"/>-wide panels: the B operand of <c>dwᵀ = col · dyᵀ</c>; columns past nc are zero.
+    /// </summary>
+    public static void PackOutputColumns(in Conv2DGeometry g, T* dy, int q0, int kc, int j0, int nc, int nr, T* dst)
+    {
+        int plane = g.OutHeight * g.OutWidth, kp = g.OutChannels * plane;
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int lanes = Math.Min(nr, nc - jr);
+            T* panel = dst + (long)jr * kc;
+            for (int t = 0, q = q0; t < kc;)
+            {
+                // One image's pixels at a time: lane l reads a contiguous run of plane j0 + jr + l.
+                int image = q / plane, pixel = q % plane, run = Math.Min(plane - pixel, kc - t);
+                T* src = dy + (long)image * kp + (long)(j0 + jr) * plane + pixel;
+                T* d = panel + t * nr;
+                for (int u = 0; u < run; u++, d += nr)
+                {
+                    for (int l = 0; l < lanes; l++)
+                    {
+                        d[l] = src[l * plane + u];
                     }
 
-                    t += run;
-                    q += run;
+                    for (int l = lanes; l < nr; l++)
+                    {
+                        d[l] = T.Zero;
+                    }
                 }
+
+                t += run;
+                q += run;
             }
         }
     }

@@ -76,13 +76,6 @@ public readonly record struct Conv2DGeometry(
     /// <summary>Gets where the weight-gradient block starts inside a slot.</summary>
     internal int WeightBlockOffset => (InChannels * KernelHeight * KernelWidth + OutChannels) * ImagesPerGroup * OutHeight * OutWidth;
 
-    /// <summary>
-    /// Gets whether the weight gradient is computed as dwᵀ (C·R·S × K). The GEMM's column tile is 16 or 32 wide and
-    /// its row tile 6 high, so the longer of K and C·R·S goes along the columns: a 3×3 filter on one channel
-    /// (C·R·S = 9) would otherwise fill a third of each tile.
-    /// </summary>
-    internal bool WeightGradientTransposed => InChannels * KernelHeight * KernelWidth < OutChannels;
-
     internal void Validate(string operation)
     {
         if (Batch < 0 || InChannels <= 0 || Height <= 0 || Width <= 0 || OutChannels <= 0 || KernelHeight <= 0 ||
@@ -191,7 +184,6 @@ public static class Convolution
 
         // Each part summed its images into the gradient block of its own workspace slot; add the slots up.
         int crs = g.InChannels * g.KernelHeight * g.KernelWidth, k = g.OutChannels, slot = g.SlotLength;
-        bool transposed = g.WeightGradientTransposed;
         dw[..g.WeightLength].Clear();
         if (!dbias.IsEmpty)
         {
@@ -200,20 +192,14 @@ public static class Convolution
 
         for (int part = 0; part < parts; part++)
         {
+            // Each slot holds dwᵀ (C·R·S × K): transpose while adding.
             ReadOnlySpan<T> partial = workspace.Slice(g.PackedWeightsLength + part * slot + g.WeightBlockOffset, crs * k);
-            if (transposed)
+            for (int j = 0; j < crs; j++)
             {
-                for (int j = 0; j < crs; j++)
+                for (int kk = 0; kk < k; kk++)
                 {
-                    for (int kk = 0; kk < k; kk++)
-                    {
-                        dw[kk * crs + j] += partial[j * k + kk];
-                    }
+                    dw[kk * crs + j] += partial[j * k + kk];
                 }
-            }
-            else
-            {
-                TensorPrimitives.Add(dw[..(crs * k)], partial, dw[..(crs * k)]);
             }
 
             if (!dbias.IsEmpty)
@@ -275,7 +261,7 @@ public static class Convolution
         Col2ImAdd(g, col, n0, images, dx);
     }
 
-    /// <summary>Adds the filter and bias gradients of images [n0, n0 + images) to the slot's gradient block as one implicit GEMM (C·R·S ≥ K).</summary>
+    /// <summary>Adds the filter gradient (as dwᵀ) and the bias gradient of images [n0, n0 + images) to the slot's gradient block as one implicit GEMM.</summary>
     internal static unsafe void BackwardWeightsRange<T>(in Conv2DGeometry g, T* x, T* dy, Span<T> slot, int n0, int images)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -294,47 +280,13 @@ public static class Convolution
         }
     }
 
-    /// <summary>
-    /// Adds the filter and bias gradients of images [n0, n0 + images) to the gradient block of <paramref name="slot"/>
-    /// through an explicit im2col: used when C·R·S &lt; K (the first layer), where dwᵀ puts the long side along the
-    /// micro-kernel's columns.
-    /// </summary>
-    internal static void BackwardWeightsGroup<T>(in Conv2DGeometry g, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> slot, int n0, int images)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int crs = g.InChannels * g.KernelHeight * g.KernelWidth, cols = images * g.OutHeight * g.OutWidth;
-        Span<T> col = slot[..(crs * cols)];
-        Span<T> block = slot.Slice(crs * cols, g.OutChannels * cols);
-        Span<T> dwBlock = slot.Slice(g.WeightBlockOffset, crs * g.OutChannels);
-        Span<T> dbBlock = slot.Slice(g.WeightBlockOffset + crs * g.OutChannels, g.OutChannels);
-        Im2Col(g, x, n0, images, col);
-        ReadOnlySpan<T> dyBlock = OutputBlock(g, dy, n0, images, block);
-        // dwᵀ[CRS, K] += col[CRS, G·OH·OW] · dyᵀ[G·OH·OW, K]
-        Multiply(Transpose.None, Transpose.Transposed, crs, g.OutChannels, cols, col, dyBlock, dwBlock, T.One);
-
-        for (int k = 0; k < g.OutChannels; k++)
-        {
-            dbBlock[k] += TensorPrimitives.Sum<T>(dyBlock.Slice(k * cols, cols));
-        }
-    }
-
-    /// <summary>col[(c·R + r)·S + s, i·OH·OW + oh·OW + ow] = x[n0 + i, c, oh·stride − pad + r, ow·stride − pad + s], zero outside.</summary>
-    private static unsafe void Im2Col<T>(in Conv2DGeometry g, ReadOnlySpan<T> x, int n0, int images, Span<T> col)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        fixed (T* px = x, pcol = col)
-        {
-            LoweringJob<T>.Run(g, px, pcol, n0, images, adjoint: false);
-        }
-    }
-
-    /// <summary>The adjoint of <see cref="Im2Col{T}"/>: adds each column entry back onto the input pixel it was read from.</summary>
+    /// <summary>col2im: adds each entry of the column matrix back onto the input pixel the forward pass read it from.</summary>
     private static unsafe void Col2ImAdd<T>(in Conv2DGeometry g, ReadOnlySpan<T> col, int n0, int images, Span<T> dx)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         fixed (T* pcol = col, pdx = dx)
         {
-            LoweringJob<T>.Run(g, pdx, pcol, n0, images, adjoint: true);
+            LoweringJob<T>.Run(g, pdx, pcol, n0, images);
         }
     }
 
@@ -348,55 +300,6 @@ public static class Convolution
         last = Math.Min(g.OutWidth, lastInclusive + 1);
         first = Math.Min(first, last);
     }
-
-    /// <summary>
-    /// The NCHW gradient of images [n0, n0 + images) as the K × images·OH·OW matrix of the forward GEMM's output:
-    /// for one image that is dy[n0] itself; for several, block[k, i·OH·OW + p] = dy[n0 + i, k, p] is gathered.
-    /// </summary>
-    private static ReadOnlySpan<T> OutputBlock<T>(in Conv2DGeometry g, ReadOnlySpan<T> dy, int n0, int images, Span<T> block)
-        where T : unmanaged
-    {
-        int plane = g.OutHeight * g.OutWidth, cols = images * plane;
-        if (images == 1)
-        {
-            return dy.Slice(n0 * g.OutChannels * plane, g.OutChannels * plane);
-        }
-
-        for (int i = 0; i < images; i++)
-        {
-            for (int k = 0; k < g.OutChannels; k++)
-            {
-                dy.Slice(((n0 + i) * g.OutChannels + k) * plane, plane).CopyTo(block.Slice(k * cols + i * plane, plane));
-            }
-        }
-
-        return block[..(g.OutChannels * cols)];
-    }
-
-    private static void Multiply<T>(Transpose ta, Transpose tb, int m, int n, int k, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, T beta)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float))
-        {
-            Gemm.Multiply(ta, tb, m, n, k, Cast<T, float>(a), Cast<T, float>(b), Cast<T, float>(c), 1f, float.CreateTruncating(beta));
-        }
-        else if (typeof(T) == typeof(double))
-        {
-            Gemm.Multiply(ta, tb, m, n, k, Cast<T, double>(a), Cast<T, double>(b), Cast<T, double>(c), 1d, double.CreateTruncating(beta));
-        }
-        else
-        {
-            ThrowHelper.NotSupportedType<T>("Conv2D");
-        }
-    }
-
-    private static Span<TTo> Cast<TFrom, TTo>(Span<TFrom> span)
-        where TFrom : struct
-        where TTo : struct => System.Runtime.InteropServices.MemoryMarshal.Cast<TFrom, TTo>(span);
-
-    private static ReadOnlySpan<TTo> Cast<TFrom, TTo>(ReadOnlySpan<TFrom> span)
-        where TFrom : struct
-        where TTo : struct => System.Runtime.InteropServices.MemoryMarshal.Cast<TFrom, TTo>(span);
 
     private static void Check(string operation, in Conv2DGeometry g, int inputLength, int inputRequired, string inputName,
         int weightLength, int outputLength, int outputRequired, int workspaceLength)

@@ -253,9 +253,13 @@ internal static unsafe class SixRows
 {
     /// <summary>dst[k·6 + r] = row0[r·stride + k] for r &lt; 6 and k &lt; count.</summary>
     public static void Interleave<T>(T* row0, long stride, int count, T* dst)
+        where T : unmanaged =>
+        Interleave(row0, row0 + stride, row0 + 2 * stride, row0 + 3 * stride, row0 + 4 * stride, row0 + 5 * stride, count, dst);
+
+    /// <summary>dst[k·6 + r] = a_r[k] for r &lt; 6 and k &lt; count.</summary>
+    public static void Interleave<T>(T* a0, T* a1, T* a2, T* a3, T* a4, T* a5, int count, T* dst)
         where T : unmanaged
     {
-        T* a0 = row0, a1 = a0 + stride, a2 = a1 + stride, a3 = a2 + stride, a4 = a3 + stride, a5 = a4 + stride;
         int k = 0;
         if (typeof(T) == typeof(float) && Avx.IsSupported)
         {

@@ -156,14 +156,15 @@ public class ConvolutionTests
     [InlineData(2, 3, 9, 13, 0)]
     [InlineData(2, 3, 9, 13, 1)]
     [InlineData(3, 2, 5, 5, 0)]
-    public unsafe void ImplicitPacking_EveryStrategy_MatchesTheIm2ColDefinition(int n, int c, int h, int w, int pad)
+    public unsafe void ImplicitPacking_EveryStrategyAndOperand_MatchesTheDefinitions(int n, int c, int h, int w, int pad)
     {
         var g = new Conv2DGeometry(n, c, h, w, 4, 3, 3, 1, pad);
         int crs = c * 9, cols = n * g.OutHeight * g.OutWidth, nr = 32;
         float[] xf = Reference.Random<float>(new Random(5), g.InputLength);
         double[] x = Array.ConvertAll(xf, v => (double)v); // the same values in both types
-        // Rows [1, crs) and columns [3, cols) of col (pixel columns) and of colᵀ (tap columns), packed in nr-wide panels.
-        int rows = crs - 1, width = cols - 3, panels = (width + nr - 1) / nr, tapPanels = (crs - 1 + nr - 1) / nr;
+        // Rows [1, crs) and columns [3, cols) of col, packed as the forward B operand (nr-wide panels of pixels) and as
+        // the weight gradient's A operand (6-high panels of taps), and the matching part of dyᵀ.
+        int rows = crs - 1, width = cols - 3, panels = (width + nr - 1) / nr;
         double Col(int q, int j)
         {
             int image = j / (g.OutHeight * g.OutWidth), pixel = j % (g.OutHeight * g.OutWidth);
@@ -173,30 +174,57 @@ public class ConvolutionTests
 
         foreach (bool vectorized in new[] { false, true })
         {
-            Check(vectorized, false, (packed, lanes) => Pack<double>(x, packed, (px, pd) => ConvPacking<double>.PackPixelColumns(g, px, 0, 1, rows, 3, width, lanes, pd, vectorized)));
-            Check(vectorized, false, (packed, lanes) => Pack<float>(xf, packed, (px, pd) => ConvPacking<float>.PackPixelColumns(g, px, 0, 1, rows, 3, width, lanes, pd, vectorized)));
-            Check(vectorized, true, (packed, lanes) => Pack<double>(x, packed, (px, pd) => ConvPacking<double>.PackTapColumns(g, px, 3, width, 1, rows, lanes, pd, vectorized)));
+            Check(vectorized, (packed, lanes) => Pack<double>(x, packed, (px, pd) => ConvPacking<double>.PackPixelColumns(g, px, 0, 1, rows, 3, width, lanes, pd, vectorized)));
+            Check(vectorized, (packed, lanes) => Pack<float>(xf, packed, (px, pd) => ConvPacking<float>.PackPixelColumns(g, px, 0, 1, rows, 3, width, lanes, pd, vectorized)));
         }
+
+        // The weight gradient's operands: taps 1.. as 6-high row panels over pixels 3.., and dyᵀ (pixels 3.. by channels 1..3).
+        foreach (bool useFloat in new[] { false, true })
+        {
+            double[] taps = useFloat
+                ? Pack<float>(xf, panels6(rows) * width, (px, pd) => ConvPacking<float>.PackTapRows(g, px, 1, rows, 6, 3, width, pd))
+                : Pack<double>(x, panels6(rows) * width, (px, pd) => ConvPacking<double>.PackTapRows(g, px, 1, rows, 6, 3, width, pd));
+            for (int ir = 0; ir < rows; ir += 6)
+            for (int t = 0; t < width; t++)
+            for (int i = 0; i < 6; i++)
+            {
+                double expected = ir + i < rows ? Col(1 + ir + i, 3 + t) : 0;
+                Assert.True(expected == taps[ir * width + t * 6 + i], $"tap rows (float={useFloat}): panel {ir / 6} pixel {t} row {i}");
+            }
+        }
+
+        float[] dyf = Reference.Random<float>(new Random(6), g.OutputLength);
+        double[] dy = Array.ConvertAll(dyf, v => (double)v);
+        double[] dyT = Pack<double>(dy, nr * width, (pdy, pd) => ConvPacking<double>.PackOutputColumns(g, pdy, 3, width, 1, 3, nr, pd));
+        double[] dyTf = Pack<float>(dyf, nr * width, (pdy, pd) => ConvPacking<float>.PackOutputColumns(g, pdy, 3, width, 1, 3, nr, pd));
+        for (int t = 0; t < width; t++)
+        for (int l = 0; l < nr; l++)
+        {
+            int q = 3 + t, image = q / (g.OutHeight * g.OutWidth), pixel = q % (g.OutHeight * g.OutWidth);
+            double expected = l < 3 ? dy[(image * 4 + 1 + l) * g.OutHeight * g.OutWidth + pixel] : 0;
+            Assert.True(expected == dyT[t * nr + l] && expected == dyTf[t * nr + l], $"dyᵀ pixel {t} lane {l}");
+        }
+
+        static int panels6(int count) => (count + 5) / 6 * 6;
 
         if (pad == 0 && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            Check(true, false, (packed, lanes) => Pack<double>(x, packed, (px, pd) => ConvPacking<double>.PackPixelColumnsByRuns(g, px, 0, 1, rows, 3, width, lanes, pd)));
-            Check(true, false, (packed, lanes) => Pack<float>(xf, packed, (px, pd) => ConvPacking<float>.PackPixelColumnsByRuns(g, px, 0, 1, rows, 3, width, lanes, pd)));
+            Check(true, (packed, lanes) => Pack<double>(x, packed, (px, pd) => ConvPacking<double>.PackPixelColumnsByRuns(g, px, 0, 1, rows, 3, width, lanes, pd)));
+            Check(true, (packed, lanes) => Pack<float>(xf, packed, (px, pd) => ConvPacking<float>.PackPixelColumnsByRuns(g, px, 0, 1, rows, 3, width, lanes, pd)));
         }
 
-        void Check(bool vectorized, bool taps, Func<int, int, double[]> pack)
+        void Check(bool vectorized, Func<int, int, double[]> pack)
         {
-            // Pixel panels: rows are taps 1.., lanes are pixels 3..; tap panels: rows are pixels 3.., lanes are taps 1...
-            int depth = taps ? width : rows, across = taps ? rows : width, count = taps ? tapPanels : panels;
-            double[] packed = pack(count * nr * depth, nr);
-            for (int panel = 0; panel < count; panel++)
-            for (int p = 0; p < depth; p++)
+            // Rows are taps 1.., lanes are pixels 3...
+            double[] packed = pack(panels * nr * rows, nr);
+            for (int panel = 0; panel < panels; panel++)
+            for (int p = 0; p < rows; p++)
             for (int l = 0; l < nr; l++)
             {
                 int lane = panel * nr + l;
-                double expected = lane >= across ? 0 : taps ? Col(1 + lane, 3 + p) : Col(1 + p, 3 + lane);
-                Assert.True(expected == packed[(panel * depth + p) * nr + l],
-                    $"vectorized={vectorized} taps={taps} panel {panel} row {p} lane {l}: expected {expected}, got {packed[(panel * depth + p) * nr + l]}");
+                double expected = lane >= width ? 0 : Col(1 + p, 3 + lane);
+                Assert.True(expected == packed[(panel * rows + p) * nr + l],
+                    $"vectorized={vectorized} panel {panel} row {p} lane {l}: expected {expected}, got {packed[(panel * rows + p) * nr + l]}");
             }
         }
     }
