@@ -236,7 +236,20 @@ internal static unsafe class ConvPacking<T>
                 int image = q / plane, pixel = q % plane, run = Math.Min(plane - pixel, kc - t);
                 T* src = dy + (long)image * kp + (long)(j0 + jr) * plane + pixel;
                 T* d = panel + t * nr;
-                for (int u = 0; u < run; u++, d += nr)
+                int u = 0;
+                if (typeof(T) == typeof(float) && Avx.IsSupported && lanes == nr && nr % 8 == 0)
+                {
+                    // 8 channels × 8 pixels at a time through an 8 × 8 transpose.
+                    for (; u + 8 <= run; u += 8, d += 8 * nr)
+                    {
+                        for (int l = 0; l < nr; l += 8)
+                        {
+                            Transpose8x8((float*)src + (long)l * plane + u, plane, (float*)d + l, nr);
+                        }
+                    }
+                }
+
+                for (; u < run; u++, d += nr)
                 {
                     for (int l = 0; l < lanes; l++)
                     {
@@ -253,6 +266,32 @@ internal static unsafe class ConvPacking<T>
                 q += run;
             }
         }
+    }
+
+    /// <summary>dst[j·dstStride + i] = src[i·srcStride + j] for i, j &lt; 8.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(float* src, long srcStride, float* dst, long dstStride)
+    {
+        Vector256<float> r0 = Vector256.Load(src), r1 = Vector256.Load(src + srcStride);
+        Vector256<float> r2 = Vector256.Load(src + 2 * srcStride), r3 = Vector256.Load(src + 3 * srcStride);
+        Vector256<float> r4 = Vector256.Load(src + 4 * srcStride), r5 = Vector256.Load(src + 5 * srcStride);
+        Vector256<float> r6 = Vector256.Load(src + 6 * srcStride), r7 = Vector256.Load(src + 7 * srcStride);
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> s0 = Avx.Shuffle(t0, t2, 0x44), s1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> s2 = Avx.Shuffle(t1, t3, 0x44), s3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> s4 = Avx.Shuffle(t4, t6, 0x44), s5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> s6 = Avx.Shuffle(t5, t7, 0x44), s7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Permute2x128(s0, s4, 0x20).Store(dst);
+        Avx.Permute2x128(s1, s5, 0x20).Store(dst + dstStride);
+        Avx.Permute2x128(s2, s6, 0x20).Store(dst + 2 * dstStride);
+        Avx.Permute2x128(s3, s7, 0x20).Store(dst + 3 * dstStride);
+        Avx.Permute2x128(s0, s4, 0x31).Store(dst + 4 * dstStride);
+        Avx.Permute2x128(s1, s5, 0x31).Store(dst + 5 * dstStride);
+        Avx.Permute2x128(s2, s6, 0x31).Store(dst + 6 * dstStride);
+        Avx.Permute2x128(s3, s7, 0x31).Store(dst + 7 * dstStride);
     }
 
     /// <summary>
