@@ -11,9 +11,9 @@ internal enum ConvKind
 
 /// <summary>
 /// Splits a convolution kernel across cores by images: each part takes a contiguous range of image groups and its
-/// own slot of the workspace, and runs the lowering and single-threaded GEMMs for them. One synchronisation per
-/// call instead of one per GEMM, and no part repacks another's operands. Nested kernels (the GEMMs, im2col) see
-/// that they run inside a job and stay on their thread.
+/// own slot of the workspace, and runs the single-threaded implicit GEMMs for them (the filters were packed once,
+/// before the job, and are shared). One synchronisation per call instead of one per GEMM. Nested kernels (col2im)
+/// see that they run inside a job and stay on their thread.
 /// </summary>
 internal sealed unsafe class ConvJob<T> : ParallelJob
     where T : unmanaged, IFloatingPointIeee754<T>

@@ -87,9 +87,11 @@ public readonly record struct Conv2DGeometry(
 }
 
 /// <summary>
-/// 2-D convolution (cross-correlation, as in every deep-learning library) over NCHW tensors by lowering to GEMM:
-/// a group of images is unfolded into columns (im2col), multiplied by the filters in one <see cref="Gemm"/> call,
-/// and the result is scattered back to NCHW. The backward passes use the same lowering with transposed GEMMs.
+/// 2-D convolution (cross-correlation, as in every deep-learning library) over NCHW tensors as implicit GEMMs: the
+/// filters are packed once per call and the im2col matrix is packed panel by panel straight from the input, never
+/// written out. The forward pass multiplies the filters by the columns of one image (or a group of small ones), the
+/// weight gradient is one GEMM over all the images a core takes, and the input gradient multiplies wᵀ by dy and adds
+/// the columns back onto the image (col2im).
 /// All three kernels take a caller-owned workspace of <see cref="Conv2DGeometry.WorkspaceLength"/> elements and
 /// allocate nothing.
 /// </summary>
