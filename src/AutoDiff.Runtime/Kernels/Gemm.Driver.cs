@@ -21,8 +21,9 @@ internal unsafe struct GemmProblem<T>
 /// <summary>
 /// The blocked GEMM of Goto and van de Geijn: B is packed a <c>Kc × Nc</c> block at a time into <c>Nr</c>-wide
 /// panels (kept in L3/L2), A a <c>Mc × Kc</c> block at a time into <c>Mr</c>-high panels (kept in L2), and the
-/// micro-kernel multiplies one A panel by one B panel held in L1. Packing also absorbs the transposes, so the
-/// micro-kernel only ever sees one layout, and zero-pads the edges, so the micro-kernel only ever sees full tiles.
+/// micro-kernel multiplies one A panel by one B panel held in L1 (or, for the AVX-512 kernel's deeper blocks, L2).
+/// Packing also absorbs the transposes, so the micro-kernel only ever sees one layout, and zero-pads the edges, so
+/// the micro-kernel always computes full tiles and only the store into C may be partial.
 /// </summary>
 internal static unsafe class GemmDriver<T, TKernel>
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -97,7 +98,7 @@ internal static unsafe class GemmDriver<T, TKernel>
 
     /// <summary>
     /// C[0..mc, 0..nc] += alpha · (packed A block) · (packed B block): one micro-kernel call per Mr × Nr tile, B panel
-    /// outside (it stays in L1 while the A panels stream from L2).
+    /// outside (it stays in the nearest cache while the A panels stream from L2).
     /// </summary>
     internal static void Macro(int mc, int nc, int kc, T* ap, T* bp, T* c, int ldc, T alpha)
     {

@@ -20,7 +20,7 @@ internal unsafe interface IGemmMicroKernel<T>
     /// <summary>Columns of C per tile (two vectors).</summary>
     static abstract int Nr { get; }
 
-    /// <summary>Depth of one packed block; sized so an A panel and a B panel stay in L1.</summary>
+    /// <summary>The largest depth of one packed block (see <c>GemmDriver.Depth</c> for how blocks are balanced).</summary>
     static abstract int Kc { get; }
 
     /// <summary>Whether <see cref="Run"/> can store a partial tile itself (masked stores); otherwise the caller passes full tiles only.</summary>
