@@ -11,9 +11,9 @@ internal enum ConvKind
 
 /// <summary>
 /// Splits a convolution kernel across cores by images: each part takes a contiguous range of image groups and its
-/// own slot of the workspace, and runs the lowering and single-threaded GEMMs for them. One synchronisation per
-/// call instead of one per GEMM, and no part repacks another's operands. Nested kernels (the GEMMs, im2col) see
-/// that they run inside a job and stay on their thread.
+/// own slot of the workspace, and runs the single-threaded implicit GEMMs for them (the filters were packed once,
+/// before the job, and are shared). One synchronisation per call instead of one per GEMM. Nested kernels (col2im)
+/// see that they run inside a job and stay on their thread.
 /// </summary>
 internal sealed unsafe class ConvJob<T> : ParallelJob
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -27,7 +27,8 @@ internal sealed unsafe class ConvJob<T> : ParallelJob
 
     /// <summary>
     /// Runs <paramref name="kind"/> over all images. <paramref name="input"/> is x (or dx for the input gradient),
-    /// <paramref name="output"/> is y (or dy for both backward kernels).
+    /// <paramref name="output"/> is y (or dy for both backward kernels), <paramref name="weights"/> the packed filters
+    /// (w for the forward pass, wᵀ for the input gradient; unused for the weight gradient).
     /// </summary>
     /// <returns>The number of parts, i.e. of workspace slots whose weight-gradient blocks hold partial sums.</returns>
     public static int Run(ConvKind kind, in Conv2DGeometry g, T* input, T* weights, T* bias, T* output, T* workspace, int workspaceLength)
@@ -42,7 +43,8 @@ internal sealed unsafe class ConvJob<T> : ParallelJob
         job._workspace = workspace;
         int group = g.ImagesPerGroup;
         job._groups = (g.Batch + group - 1) / group;
-        int parts = Math.Max(1, Math.Min(Math.Min(WorkerPool.MaxParallelism, job._groups), workspaceLength / g.SlotLength));
+        int slots = (workspaceLength - g.PackedWeightsLength) / g.SlotLength;
+        int parts = Math.Max(1, Math.Min(Math.Min(WorkerPool.MaxParallelism, job._groups), slots));
         WorkerPool.Run(job, parts);
         return parts;
     }
@@ -52,31 +54,28 @@ internal sealed unsafe class ConvJob<T> : ParallelJob
         Conv2DGeometry g = _g;
         int group = g.ImagesPerGroup;
         int first = (int)((long)_groups * part / parts), last = (int)((long)_groups * (part + 1) / parts);
-        var slot = new Span<T>(_workspace + (long)part * g.SlotLength, g.SlotLength);
+        var slot = new Span<T>(_workspace + g.PackedWeightsLength + (long)part * g.SlotLength, g.SlotLength);
         int crs = g.InChannels * g.KernelHeight * g.KernelWidth;
         if (_kind == ConvKind.BackwardWeights)
         {
+            // All of this part's images in one GEMM, into the slot's gradient block.
             slot.Slice(g.WeightBlockOffset, (crs + 1) * g.OutChannels).Clear();
+            int n0 = Math.Min(g.Batch, first * group), n1 = Math.Min(g.Batch, last * group);
+            Convolution.BackwardWeightsRange(g, _input, _output, slot, n0, n1 - n0);
+            return;
         }
 
         var input = new Span<T>(_input, g.InputLength);
-        var output = new Span<T>(_output, g.OutputLength);
-        var weights = new ReadOnlySpan<T>(_weights, _weights == null ? 0 : g.WeightLength);
-        var bias = new ReadOnlySpan<T>(_bias, _bias == null ? 0 : g.OutChannels);
         for (int index = first; index < last; index++)
         {
             int n0 = index * group, images = Math.Min(group, g.Batch - n0);
-            switch (_kind)
+            if (_kind == ConvKind.Forward)
             {
-                case ConvKind.Forward:
-                    Convolution.ForwardGroup<T>(g, input, weights, bias, output, slot, n0, images);
-                    break;
-                case ConvKind.BackwardInput:
-                    Convolution.BackwardInputGroup<T>(g, weights, output, input, slot, n0, images);
-                    break;
-                default:
-                    Convolution.BackwardWeightsGroup<T>(g, input, output, slot, n0, images);
-                    break;
+                Convolution.ForwardGroup(g, _input, _weights, _bias, _output, slot, n0, images);
+            }
+            else
+            {
+                Convolution.BackwardInputGroup(g, _weights, _output, input, slot, n0, images);
             }
         }
     }

@@ -5,8 +5,9 @@ using System.Runtime.Intrinsics;
 namespace AutoDiff.Kernels;
 
 /// <summary>
-/// im2col and its adjoint col2im over a range of input channels, so the lowering runs on every core like the GEMM
-/// after it (channel ranges touch disjoint rows of the column matrix and disjoint planes of the image).
+/// col2im (the adjoint of the im2col lowering, for the input gradient) over a range of input channels, so it runs on
+/// every core like the GEMM before it (channel ranges touch disjoint rows of the column matrix and disjoint planes
+/// of the image). The forward pass and the weight gradient never write im2col: they pack it (<see cref="ConvPacking{T}"/>).
 /// Pointer loops: the lines are short (OW is 26, 11 and 3 in the seed CNN), so per-line span slicing would cost
 /// more than the copying itself.
 /// </summary>
@@ -22,13 +23,9 @@ internal sealed unsafe class LoweringJob<T> : ParallelJob
     private T* _image;
     private T* _col;
     private int _n0, _images;
-    private bool _adjoint;
 
-    /// <summary>
-    /// Lowers images [n0, n0 + images) of <paramref name="image"/> into <paramref name="col"/> or, when
-    /// <paramref name="adjoint"/>, adds <paramref name="col"/> back into <paramref name="image"/>.
-    /// </summary>
-    public static void Run(in Conv2DGeometry g, T* image, T* col, int n0, int images, bool adjoint)
+    /// <summary>Adds the column matrix <paramref name="col"/> of images [n0, n0 + images) back into <paramref name="image"/>.</summary>
+    public static void Run(in Conv2DGeometry g, T* image, T* col, int n0, int images)
     {
         LoweringJob<T> job = t_forThisThread ??= new LoweringJob<T>();
         job._g = g;
@@ -36,7 +33,6 @@ internal sealed unsafe class LoweringJob<T> : ParallelJob
         job._col = col;
         job._n0 = n0;
         job._images = images;
-        job._adjoint = adjoint;
         long entries = (long)g.InChannels * g.KernelHeight * g.KernelWidth * images * g.OutHeight * g.OutWidth;
         int parts = entries >= ParallelThreshold ? Math.Min(WorkerPool.MaxParallelism, g.InChannels) : 1;
         WorkerPool.Run(job, parts);
@@ -45,69 +41,7 @@ internal sealed unsafe class LoweringJob<T> : ParallelJob
     public override void Execute(int part, int parts)
     {
         int c0 = (int)((long)_g.InChannels * part / parts), c1 = (int)((long)_g.InChannels * (part + 1) / parts);
-        if (_adjoint)
-        {
-            Col2ImAdd(c0, c1);
-        }
-        else
-        {
-            Im2Col(c0, c1);
-        }
-    }
-
-    private void Im2Col(int c0, int c1)
-    {
-        Conv2DGeometry g = _g;
-        int oh = g.OutHeight, ow = g.OutWidth, plane = oh * ow, cols = _images * plane, hw = g.Height * g.Width, stride = g.Stride;
-        for (int c = c0; c < c1; c++)
-        {
-            for (int r = 0; r < g.KernelHeight; r++)
-            {
-                for (int s = 0; s < g.KernelWidth; s++)
-                {
-                    Convolution.ValidColumns(g, s, out int first, out int last);
-                    int sourceStart = first * stride - g.Padding + s, width = last - first;
-                    T* row = _col + (long)((c * g.KernelHeight + r) * g.KernelWidth + s) * cols;
-                    for (int i = 0; i < _images; i++)
-                    {
-                        T* image = _image + (long)((_n0 + i) * g.InChannels + c) * hw;
-                        T* line = row + i * plane;
-                        for (int y = 0; y < oh; y++, line += ow)
-                        {
-                            int ih = y * stride - g.Padding + r;
-                            if ((uint)ih >= (uint)g.Height)
-                            {
-                                new Span<T>(line, ow).Clear();
-                                continue;
-                            }
-
-                            for (int xo = 0; xo < first; xo++)
-                            {
-                                line[xo] = T.Zero;
-                            }
-
-                            for (int xo = last; xo < ow; xo++)
-                            {
-                                line[xo] = T.Zero;
-                            }
-
-                            T* src = image + ih * g.Width + sourceStart;
-                            if (stride == 1)
-                            {
-                                Copy(src, line + first, width);
-                            }
-                            else
-                            {
-                                for (int k = 0; k < width; k++)
-                                {
-                                    line[first + k] = src[k * stride];
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        Col2ImAdd(c0, c1);
     }
 
     private void Col2ImAdd(int c0, int c1)
@@ -151,21 +85,6 @@ internal sealed unsafe class LoweringJob<T> : ParallelJob
                     }
                 }
             }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Copy(T* src, T* dst, int count)
-    {
-        int k = 0;
-        for (; k <= count - Vector256<T>.Count; k += Vector256<T>.Count)
-        {
-            Vector256.Load(src + k).Store(dst + k);
-        }
-
-        for (; k < count; k++)
-        {
-            dst[k] = src[k];
         }
     }
 

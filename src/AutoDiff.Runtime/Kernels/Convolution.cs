@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace AutoDiff.Kernels;
 
@@ -50,24 +51,30 @@ public readonly record struct Conv2DGeometry(
     }
 
     /// <summary>
-    /// Gets the scratch length the convolution kernels need: one slot per core, each holding the im2col matrix
-    /// <c>C·R·S × G·OH·OW</c> of a group of G images, an output block <c>K × G·OH·OW</c> and a
-    /// <c>K × (C·R·S + 1)</c> gradient block. Allocate it once and pass it to every call.
+    /// Gets the scratch length the convolution kernels need: the filters packed for the GEMM, then one slot per core,
+    /// each holding the column matrix <c>C·R·S × G·OH·OW</c> of a group of G images, an output block
+    /// <c>K × G·OH·OW</c> and a <c>K × (C·R·S + 1)</c> gradient block. Allocate it once and pass it to every call.
     /// </summary>
-    public int WorkspaceLength => SlotLength * Math.Max(1, Environment.ProcessorCount);
+    public int WorkspaceLength => PackedWeightsLength + SlotLength * Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>
+    /// Gets the length of the packed filters at the start of the workspace: w (K × C·R·S) or wᵀ (C·R·S × K) with the
+    /// rows padded to a whole number of micro-kernel panels (Mr ≤ 8 rows, so at most 7 padding rows).
+    /// </summary>
+    internal int PackedWeightsLength
+    {
+        get
+        {
+            int crs = InChannels * KernelHeight * KernelWidth;
+            return Math.Max((OutChannels + 7) * crs, (crs + 7) * OutChannels);
+        }
+    }
 
     /// <summary>Gets the length of one thread's slot of the workspace.</summary>
     internal int SlotLength => WeightBlockOffset + (InChannels * KernelHeight * KernelWidth + 1) * OutChannels;
 
     /// <summary>Gets where the weight-gradient block starts inside a slot.</summary>
     internal int WeightBlockOffset => (InChannels * KernelHeight * KernelWidth + OutChannels) * ImagesPerGroup * OutHeight * OutWidth;
-
-    /// <summary>
-    /// Gets whether the weight gradient is computed as dwᵀ (C·R·S × K). The GEMM's column tile is 16 or 32 wide and
-    /// its row tile 6 high, so the longer of K and C·R·S goes along the columns: a 3×3 filter on one channel
-    /// (C·R·S = 9) would otherwise fill a third of each tile.
-    /// </summary>
-    internal bool WeightGradientTransposed => InChannels * KernelHeight * KernelWidth < OutChannels;
 
     internal void Validate(string operation)
     {
@@ -80,9 +87,11 @@ public readonly record struct Conv2DGeometry(
 }
 
 /// <summary>
-/// 2-D convolution (cross-correlation, as in every deep-learning library) over NCHW tensors by lowering to GEMM:
-/// a group of images is unfolded into columns (im2col), multiplied by the filters in one <see cref="Gemm"/> call,
-/// and the result is scattered back to NCHW. The backward passes use the same lowering with transposed GEMMs.
+/// 2-D convolution (cross-correlation, as in every deep-learning library) over NCHW tensors as implicit GEMMs: the
+/// filters are packed once per call and the im2col matrix is packed panel by panel straight from the input, never
+/// written out. The forward pass multiplies the filters by the columns of one image (or a group of small ones), the
+/// weight gradient is one GEMM over all the images a core takes, and the input gradient multiplies wᵀ by dy and adds
+/// the columns back onto the image (col2im).
 /// All three kernels take a caller-owned workspace of <see cref="Conv2DGeometry.WorkspaceLength"/> elements and
 /// allocate nothing.
 /// </summary>
@@ -141,7 +150,8 @@ public static class Convolution
 
         fixed (T* px = x, pw = w, pb = bias, py = y, pws = workspace)
         {
-            ConvJob<T>.Run(ConvKind.Forward, g, input: px, weights: pw, bias: bias.IsEmpty ? null : pb, output: py, workspace: pws, workspaceLength: workspace.Length);
+            PackWeights(g, pw, transposed: false, pws);
+            ConvJob<T>.Run(ConvKind.Forward, g, input: px, weights: pws, bias: bias.IsEmpty ? null : pb, output: py, workspace: pws, workspaceLength: workspace.Length);
         }
     }
 
@@ -153,7 +163,8 @@ public static class Convolution
         dx[..g.InputLength].Clear();
         fixed (T* pw = w, pdy = dy, pdx = dx, pws = workspace)
         {
-            ConvJob<T>.Run(ConvKind.BackwardInput, g, input: pdx, weights: pw, bias: null, output: pdy, workspace: pws, workspaceLength: workspace.Length);
+            PackWeights(g, pw, transposed: true, pws);
+            ConvJob<T>.Run(ConvKind.BackwardInput, g, input: pdx, weights: pws, bias: null, output: pdy, workspace: pws, workspaceLength: workspace.Length);
         }
     }
 
@@ -175,7 +186,6 @@ public static class Convolution
 
         // Each part summed its images into the gradient block of its own workspace slot; add the slots up.
         int crs = g.InChannels * g.KernelHeight * g.KernelWidth, k = g.OutChannels, slot = g.SlotLength;
-        bool transposed = g.WeightGradientTransposed;
         dw[..g.WeightLength].Clear();
         if (!dbias.IsEmpty)
         {
@@ -184,129 +194,101 @@ public static class Convolution
 
         for (int part = 0; part < parts; part++)
         {
-            ReadOnlySpan<T> partial = workspace.Slice(part * slot + g.WeightBlockOffset, crs * k);
-            if (transposed)
+            // Each slot holds dwᵀ (C·R·S × K): transpose while adding.
+            ReadOnlySpan<T> partial = workspace.Slice(g.PackedWeightsLength + part * slot + g.WeightBlockOffset, crs * k);
+            for (int j = 0; j < crs; j++)
             {
-                for (int j = 0; j < crs; j++)
+                for (int kk = 0; kk < k; kk++)
                 {
-                    for (int kk = 0; kk < k; kk++)
-                    {
-                        dw[kk * crs + j] += partial[j * k + kk];
-                    }
+                    dw[kk * crs + j] += partial[j * k + kk];
                 }
-            }
-            else
-            {
-                TensorPrimitives.Add(dw[..(crs * k)], partial, dw[..(crs * k)]);
             }
 
             if (!dbias.IsEmpty)
             {
-                TensorPrimitives.Add(dbias, workspace.Slice(part * slot + g.WeightBlockOffset + crs * k, k), dbias);
+                TensorPrimitives.Add(dbias, workspace.Slice(g.PackedWeightsLength + part * slot + g.WeightBlockOffset + crs * k, k), dbias);
             }
         }
     }
 
-    /// <summary>Forward for images [n0, n0 + images): lower them, multiply by the filters, write NCHW with the bias.</summary>
-    internal static void ForwardGroup<T>(in Conv2DGeometry g, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> bias, Span<T> y, Span<T> slot, int n0, int images)
+    /// <summary>Packs w (or wᵀ) once per call, for every part's GEMMs, with the micro-kernel this machine uses.</summary>
+    private static unsafe void PackWeights<T>(in Conv2DGeometry g, T* w, bool transposed, T* dst)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int crs = g.InChannels * g.KernelHeight * g.KernelWidth, plane = g.OutHeight * g.OutWidth, cols = images * plane;
-        Span<T> col = slot[..(crs * cols)];
-        Span<T> block = slot.Slice(crs * cols, g.OutChannels * cols);
-        Im2Col(g, x, n0, images, col);
-        if (images == 1)
+        if (Vector512.IsHardwareAccelerated)
         {
-            // One image: its output y[n0] is already the K × OH·OW matrix the GEMM produces, so write it there,
-            // starting from the bias (beta = 1) instead of adding it afterwards.
-            Span<T> yn = y.Slice(n0 * g.OutChannels * plane, g.OutChannels * plane);
-            for (int k = 0; k < g.OutChannels && !bias.IsEmpty; k++)
-            {
-                yn.Slice(k * plane, plane).Fill(bias[k]);
-            }
-
-            Multiply(Transpose.None, Transpose.None, g.OutChannels, plane, crs, w, col, yn, bias.IsEmpty ? T.Zero : T.One);
-            return;
-        }
-
-        // block[K, G·OH·OW] = w[K, CRS] · col[CRS, G·OH·OW], then scattered to NCHW with the bias.
-        Multiply(Transpose.None, Transpose.None, g.OutChannels, cols, crs, w, col, block, T.Zero);
-        for (int i = 0; i < images; i++)
-        {
-            for (int k = 0; k < g.OutChannels; k++)
-            {
-                ReadOnlySpan<T> src = block.Slice(k * cols + i * plane, plane);
-                Span<T> dst = y.Slice(((n0 + i) * g.OutChannels + k) * plane, plane);
-                if (bias.IsEmpty)
-                {
-                    src.CopyTo(dst);
-                }
-                else
-                {
-                    TensorPrimitives.Add(src, bias[k], dst);
-                }
-            }
-        }
-    }
-
-    /// <summary>Input gradient for images [n0, n0 + images): col = wᵀ · dy, then col2im adds it into dx (cleared by the caller).</summary>
-    internal static void BackwardInputGroup<T>(in Conv2DGeometry g, ReadOnlySpan<T> w, ReadOnlySpan<T> dy, Span<T> dx, Span<T> slot, int n0, int images)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int crs = g.InChannels * g.KernelHeight * g.KernelWidth, cols = images * g.OutHeight * g.OutWidth;
-        Span<T> col = slot[..(crs * cols)];
-        Span<T> block = slot.Slice(crs * cols, g.OutChannels * cols);
-        ReadOnlySpan<T> dyBlock = OutputBlock(g, dy, n0, images, block);
-        // col[CRS, G·OH·OW] = wᵀ[CRS, K] · dy[K, G·OH·OW]
-        Multiply(Transpose.Transposed, Transpose.None, crs, cols, g.OutChannels, w, dyBlock, col, T.Zero);
-        Col2ImAdd(g, col, n0, images, dx);
-    }
-
-    /// <summary>Adds the filter and bias gradients of images [n0, n0 + images) to the gradient block of <paramref name="slot"/>.</summary>
-    internal static void BackwardWeightsGroup<T>(in Conv2DGeometry g, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> slot, int n0, int images)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int crs = g.InChannels * g.KernelHeight * g.KernelWidth, cols = images * g.OutHeight * g.OutWidth;
-        Span<T> col = slot[..(crs * cols)];
-        Span<T> block = slot.Slice(crs * cols, g.OutChannels * cols);
-        Span<T> dwBlock = slot.Slice(g.WeightBlockOffset, crs * g.OutChannels);
-        Span<T> dbBlock = slot.Slice(g.WeightBlockOffset + crs * g.OutChannels, g.OutChannels);
-        Im2Col(g, x, n0, images, col);
-        ReadOnlySpan<T> dyBlock = OutputBlock(g, dy, n0, images, block);
-        if (g.WeightGradientTransposed)
-        {
-            // dwᵀ[CRS, K] += col[CRS, G·OH·OW] · dyᵀ[G·OH·OW, K]
-            Multiply(Transpose.None, Transpose.Transposed, crs, g.OutChannels, cols, col, dyBlock, dwBlock, T.One);
+            ConvGemm<T, MicroKernel512<T>>.PackWeights(g, w, transposed, dst);
         }
         else
         {
-            // dw[K, CRS] += dy[K, G·OH·OW] · colᵀ[G·OH·OW, CRS]
-            Multiply(Transpose.None, Transpose.Transposed, g.OutChannels, crs, cols, dyBlock, col, dwBlock, T.One);
-        }
-
-        for (int k = 0; k < g.OutChannels; k++)
-        {
-            dbBlock[k] += TensorPrimitives.Sum<T>(dyBlock.Slice(k * cols, cols));
+            ConvGemm<T, MicroKernel256<T>>.PackWeights(g, w, transposed, dst);
         }
     }
 
-    /// <summary>col[(c·R + r)·S + s, i·OH·OW + oh·OW + ow] = x[n0 + i, c, oh·stride − pad + r, ow·stride − pad + s], zero outside.</summary>
-    private static unsafe void Im2Col<T>(in Conv2DGeometry g, ReadOnlySpan<T> x, int n0, int images, Span<T> col)
+    /// <summary>Forward for images [n0, n0 + images): an implicit GEMM with the packed filters, written to NCHW with the bias.</summary>
+    internal static unsafe void ForwardGroup<T>(in Conv2DGeometry g, T* x, T* packedWeights, T* bias, T* y, Span<T> slot, int n0, int images)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        fixed (T* px = x, pcol = col)
+        fixed (T* block = slot)
         {
-            LoweringJob<T>.Run(g, px, pcol, n0, images, adjoint: false);
+            if (Vector512.IsHardwareAccelerated)
+            {
+                ConvGemm<T, MicroKernel512<T>>.Forward(g, x, packedWeights, bias, y, block, n0, images);
+            }
+            else
+            {
+                ConvGemm<T, MicroKernel256<T>>.Forward(g, x, packedWeights, bias, y, block, n0, images);
+            }
         }
     }
 
-    /// <summary>The adjoint of <see cref="Im2Col{T}"/>: adds each column entry back onto the input pixel it was read from.</summary>
+    /// <summary>Input gradient for images [n0, n0 + images): col = wᵀ · dy with the packed wᵀ, then col2im adds it into dx (cleared by the caller).</summary>
+    internal static unsafe void BackwardInputGroup<T>(in Conv2DGeometry g, T* packedWeightsT, T* dy, Span<T> dx, Span<T> slot, int n0, int images)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int crs = g.InChannels * g.KernelHeight * g.KernelWidth, cols = images * g.OutHeight * g.OutWidth;
+        Span<T> col = slot[..(crs * cols)];
+        fixed (T* pcol = col, pblock = slot.Slice(crs * cols, g.OutChannels * cols))
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                ConvGemm<T, MicroKernel512<T>>.BackwardInputColumns(g, packedWeightsT, dy, pcol, pblock, n0, images);
+            }
+            else
+            {
+                ConvGemm<T, MicroKernel256<T>>.BackwardInputColumns(g, packedWeightsT, dy, pcol, pblock, n0, images);
+            }
+        }
+
+        Col2ImAdd(g, col, n0, images, dx);
+    }
+
+    /// <summary>Adds the filter gradient (as dwᵀ) and the bias gradient of images [n0, n0 + images) to the slot's gradient block as one implicit GEMM.</summary>
+    internal static unsafe void BackwardWeightsRange<T>(in Conv2DGeometry g, T* x, T* dy, Span<T> slot, int n0, int images)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int crs = g.InChannels * g.KernelHeight * g.KernelWidth;
+        fixed (T* dw = slot.Slice(g.WeightBlockOffset, (crs + 1) * g.OutChannels))
+        {
+            T* db = dw + crs * g.OutChannels;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                ConvGemm<T, MicroKernel512<T>>.BackwardWeights(g, x, dy, dw, db, n0, images);
+            }
+            else
+            {
+                ConvGemm<T, MicroKernel256<T>>.BackwardWeights(g, x, dy, dw, db, n0, images);
+            }
+        }
+    }
+
+    /// <summary>col2im: adds each entry of the column matrix back onto the input pixel the forward pass read it from.</summary>
     private static unsafe void Col2ImAdd<T>(in Conv2DGeometry g, ReadOnlySpan<T> col, int n0, int images, Span<T> dx)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         fixed (T* pcol = col, pdx = dx)
         {
-            LoweringJob<T>.Run(g, pdx, pcol, n0, images, adjoint: true);
+            LoweringJob<T>.Run(g, pdx, pcol, n0, images);
         }
     }
 
@@ -320,55 +302,6 @@ public static class Convolution
         last = Math.Min(g.OutWidth, lastInclusive + 1);
         first = Math.Min(first, last);
     }
-
-    /// <summary>
-    /// The NCHW gradient of images [n0, n0 + images) as the K × images·OH·OW matrix of the forward GEMM's output:
-    /// for one image that is dy[n0] itself; for several, block[k, i·OH·OW + p] = dy[n0 + i, k, p] is gathered.
-    /// </summary>
-    private static ReadOnlySpan<T> OutputBlock<T>(in Conv2DGeometry g, ReadOnlySpan<T> dy, int n0, int images, Span<T> block)
-        where T : unmanaged
-    {
-        int plane = g.OutHeight * g.OutWidth, cols = images * plane;
-        if (images == 1)
-        {
-            return dy.Slice(n0 * g.OutChannels * plane, g.OutChannels * plane);
-        }
-
-        for (int i = 0; i < images; i++)
-        {
-            for (int k = 0; k < g.OutChannels; k++)
-            {
-                dy.Slice(((n0 + i) * g.OutChannels + k) * plane, plane).CopyTo(block.Slice(k * cols + i * plane, plane));
-            }
-        }
-
-        return block[..(g.OutChannels * cols)];
-    }
-
-    private static void Multiply<T>(Transpose ta, Transpose tb, int m, int n, int k, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, T beta)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float))
-        {
-            Gemm.Multiply(ta, tb, m, n, k, Cast<T, float>(a), Cast<T, float>(b), Cast<T, float>(c), 1f, float.CreateTruncating(beta));
-        }
-        else if (typeof(T) == typeof(double))
-        {
-            Gemm.Multiply(ta, tb, m, n, k, Cast<T, double>(a), Cast<T, double>(b), Cast<T, double>(c), 1d, double.CreateTruncating(beta));
-        }
-        else
-        {
-            ThrowHelper.NotSupportedType<T>("Conv2D");
-        }
-    }
-
-    private static Span<TTo> Cast<TFrom, TTo>(Span<TFrom> span)
-        where TFrom : struct
-        where TTo : struct => System.Runtime.InteropServices.MemoryMarshal.Cast<TFrom, TTo>(span);
-
-    private static ReadOnlySpan<TTo> Cast<TFrom, TTo>(ReadOnlySpan<TFrom> span)
-        where TFrom : struct
-        where TTo : struct => System.Runtime.InteropServices.MemoryMarshal.Cast<TFrom, TTo>(span);
 
     private static void Check(string operation, in Conv2DGeometry g, int inputLength, int inputRequired, string inputName,
         int weightLength, int outputLength, int outputRequired, int workspaceLength)

@@ -25,8 +25,11 @@ public enum Transpose
 /// </remarks>
 public static class Gemm
 {
-    /// <summary>Below this many multiply-adds a call stays on the calling thread: waking a worker would cost more than it saves.</summary>
-    internal const long ParallelThreshold = 160L * 160 * 160;
+    /// <summary>
+    /// Below this many multiply-adds a call stays on the calling thread: waking a worker would cost more than it saves.
+    /// 100³ (was 160³): on the 2-core Zen 4 machine, n = 128 took 28–42 µs on two threads against 46–52 µs on one.
+    /// </summary>
+    internal const long ParallelThreshold = 100L * 100 * 100;
 
     /// <summary>
     /// Effectively computes <c>C[i, j] ← alpha · Σₚ op(A)[i, p] · op(B)[p, j] + beta · C[i, j]</c> for row-major

@@ -70,8 +70,9 @@ public class GemmTests
     {
         var data = new TheoryData<bool, bool, int, int, int>();
         // Odd sizes hit every edge: m not a multiple of 6, n not a multiple of 16/32, k not a multiple of Kc,
-        // and sizes past Mc (144) and Kc (192/256) exercise more than one block.
-        (int, int, int)[] sizes = [(1, 1, 1), (1, 17, 3), (7, 1, 5), (6, 16, 8), (13, 33, 29), (5, 65, 300), (150, 37, 11), (61, 70, 260), (200, 130, 97)];
+        // and sizes past Mc (144) and Kc (384 floats / 192 doubles with AVX-512, 256 / 128 without) exercise more
+        // than one (balanced) block.
+        (int, int, int)[] sizes = [(1, 1, 1), (1, 17, 3), (7, 1, 5), (6, 16, 8), (13, 33, 29), (5, 65, 300), (150, 37, 11), (61, 70, 260), (200, 130, 97), (7, 50, 777)];
         foreach (bool ta in new[] { false, true })
         {
             foreach (bool tb in new[] { false, true })
@@ -95,6 +96,46 @@ public class GemmTests
     [MemberData(nameof(Shapes))]
     public void Double_WithAlphaBetaAndStrides_MatchesNaive(bool ta, bool tb, int m, int n, int k) =>
         Check<double>(m + n + k, ta, tb, m, n, k, -0.75, 0.5, 3);
+
+    /// <summary>
+    /// Runs the blocked driver with the Vector256 micro-kernel (the one machines without AVX-512 use, and the only one
+    /// whose partial tiles go through a scratch tile), whatever this machine supports.
+    /// </summary>
+    private static unsafe void CheckVector256Kernel<T>(int seed, bool ta, bool tb, int m, int n, int k, double alpha, double beta)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var random = new Random(seed);
+        int lda = ta ? m : k, ldb = tb ? k : n, ldc = n + 2;
+        T[] a = Reference.Random<T>(random, (ta ? k : m) * lda);
+        T[] b = Reference.Random<T>(random, (tb ? n : k) * ldb);
+        T[] c = Reference.Random<T>(random, m * ldc);
+        double[] expected = Naive(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        fixed (T* pa = a, pb = b, pc = c)
+        {
+            var problem = new GemmProblem<T>
+            {
+                TransA = ta, TransB = tb, M = m, N = n, K = k, Alpha = T.CreateTruncating(alpha), Beta = T.CreateTruncating(beta),
+                A = pa, B = pb, C = pc, Lda = lda, Ldb = ldb, Ldc = ldc,
+            };
+            GemmDriver<T, MicroKernel256<T>>.Compute(problem, 0, m, 0, n);
+        }
+
+        Reference.AssertClose(expected, Array.ConvertAll(c, v => double.CreateTruncating(v)), Reference.Epsilon<T>(4 * (k + 2)),
+            $"gemm256<{typeof(T).Name}> m={m} n={n} k={k}");
+    }
+
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(7, 17, 5)]
+    [InlineData(13, 33, 300)]
+    [InlineData(150, 40, 11)]
+    public void Vector256Kernel_WithScratchEdgeTiles_MatchesNaive_FloatAndDouble(int m, int n, int k)
+    {
+        CheckVector256Kernel<float>(m + n, false, false, m, n, k, 1.0, 0.0);
+        CheckVector256Kernel<float>(m + k, true, true, m, n, k, -0.5, 1.0);
+        CheckVector256Kernel<double>(n + k, false, true, m, n, k, 2.0, 0.5);
+        CheckVector256Kernel<double>(m * n, true, false, m, n, k, 1.0, 0.0);
+    }
 
     [Fact]
     public void Float_WithAlphaBetaAndStrides_MatchesNaive()
