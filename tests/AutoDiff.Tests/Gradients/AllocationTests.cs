@@ -21,14 +21,26 @@ public sealed class AllocationTests
             call();
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < Calls; i++)
+        // A one-off runtime allocation (tiered JIT installing optimised code while the suite runs in parallel) can land
+        // in a window; a gradient that allocates per call allocates in every window. Three windows of 1000 calls:
+        // at least one must allocate nothing.
+        var windows = new List<long>();
+        for (int window = 0; window < 3; window++)
         {
-            call();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < Calls; i++)
+            {
+                call();
+            }
+
+            windows.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+            if (windows[^1] == 0)
+            {
+                return;
+            }
         }
 
-        long after = GC.GetAllocatedBytesForCurrentThread();
-        Assert.Equal(0, after - before);
+        Assert.Fail($"every window of {Calls} calls allocated: {string.Join(", ", windows)} bytes");
     }
 
     private static readonly double[] X = { 0.3, -0.8, 1.1, 0.25, -0.4, 0.9, -1.2, 0.6, 0.1, -0.05, 0.7, -0.3 };
