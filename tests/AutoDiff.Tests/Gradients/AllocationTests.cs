@@ -14,21 +14,21 @@ public sealed class AllocationTests
     private const int WarmUp = 300;
     private const int Calls = 1000;
 
-    internal static void AssertNoAllocationInSteadyState(Action call)
+    internal static void AssertNoAllocationInSteadyState(Action call, int warmUp = WarmUp, int calls = Calls)
     {
-        for (int i = 0; i < WarmUp; i++)
+        for (int i = 0; i < warmUp; i++)
         {
             call();
         }
 
         // A one-off runtime allocation (tiered JIT installing optimised code while the suite runs in parallel) can land
-        // in a window; a gradient that allocates per call allocates in every window. Three windows of 1000 calls:
+        // in a window; a gradient that allocates per call allocates in every window. Three windows of `calls` calls:
         // at least one must allocate nothing.
         var windows = new List<long>();
         for (int window = 0; window < 3; window++)
         {
             long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < Calls; i++)
+            for (int i = 0; i < calls; i++)
             {
                 call();
             }
@@ -40,7 +40,7 @@ public sealed class AllocationTests
             }
         }
 
-        Assert.Fail($"every window of {Calls} calls allocated: {string.Join(", ", windows)} bytes");
+        Assert.Fail($"every window of {calls} calls allocated: {string.Join(", ", windows)} bytes");
     }
 
     private static readonly double[] X = { 0.3, -0.8, 1.1, 0.25, -0.4, 0.9, -1.2, 0.6, 0.1, -0.05, 0.7, -0.3 };

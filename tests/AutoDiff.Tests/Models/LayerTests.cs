@@ -329,13 +329,7 @@ public sealed class LayerTests
             Step();
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int step = 0; step < 20; step++)
-        {
-            Step();
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Gradients.AllocationTests.AssertNoAllocationInSteadyState(() => { Step(); }, warmUp: 0, calls: 20);
     }
 }
 

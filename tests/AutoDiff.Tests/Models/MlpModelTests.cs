@@ -86,24 +86,10 @@ public sealed class MlpModelTests
             optimizer.Step();
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int step = 0; step < 100; step++)
-        {
-            model.LossGradient(big, bigLabels);
-            optimizer.Step();
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Gradients.AllocationTests.AssertNoAllocationInSteadyState(() => { model.LossGradient(big, bigLabels); optimizer.Step(); }, warmUp: 0, calls: 100);
 
         model.LossGradient(small, smallLabels); // a new batch size: the workspace re-plans once
-        before = GC.GetAllocatedBytesForCurrentThread();
-        for (int step = 0; step < 100; step++)
-        {
-            model.LossGradient(small, smallLabels);
-            optimizer.Step();
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Gradients.AllocationTests.AssertNoAllocationInSteadyState(() => { model.LossGradient(small, smallLabels); optimizer.Step(); }, warmUp: 0, calls: 100);
     }
 
     [Fact]
