@@ -68,6 +68,7 @@ internal sealed class ReverseModeBuilder
     private readonly SortedSet<string> _tapes = new(System.StringComparer.Ordinal);
     private ActivityAnalysis _activity = null!;
     private string _resultName = "result";
+    private Block _body = Block.Empty;
 
     private readonly RegistrationTable _registrations;
 
@@ -138,6 +139,7 @@ internal sealed class ReverseModeBuilder
         }
 
         _activity = ActivityAnalysis.Run(body, _method.Parameters, _method.ParameterFields.Select(f => f.Name));
+        _body = body;
 
         // "…loop accumulating s…; return s;": the loop's reverse needs ∂s = ∂result = 1, known before it runs.
         int count = body.Statements.Count;
@@ -1259,7 +1261,11 @@ internal sealed class ReverseModeBuilder
                 }
             }
 
-            if (lastWrite < firstRead)
+            // The same statement may write and read it when it is an inner loop that writes each element once, before
+            // reading only that element: its reverse then reads final values too.
+            if (lastWrite < firstRead ||
+                (lastWrite == firstRead && loop.Body.Statements[lastWrite] is Loop writer && _arrayLengths.TryGetValue(array, out Expr? arrayLength) &&
+                 OverwritesAll(array, arrayLength, writer)))
             {
                 result.Add(array);
             }
@@ -1352,16 +1358,35 @@ internal sealed class ReverseModeBuilder
     /// </summary>
     private StmtDiff? TryDiffFusedLoop(Loop loop, CanonicalLoop canonical, Context context)
     {
-        if (!context.AtTop || IrWalker.Statements(loop.Body).Any(s => s is Loop))
+        if (!context.AtTop)
         {
             return null;
         }
 
         var declaredInBody = new HashSet<string>(IrWalker.Statements(loop.Body).OfType<Assign>()
             .Where(a => a.IsDeclaration && a.Target is VarRef).Select(a => ((VarRef)a.Target).Name));
+        var privateArrays = new HashSet<string>();
         string? accumulator = null;
         foreach (Assign assign in IrWalker.Statements(loop.Body).OfType<Assign>())
         {
+            if (assign.Target is ElementRef element)
+            {
+                // An element write: the array must be the iteration's own (declared in the body, or scratch that every
+                // iteration overwrites before reading it), so that no iteration's values reach another.
+                string? array = IrWalker.RootName(element);
+                if (array is null || !(declaredInBody.Contains(array) || privateArrays.Contains(array) || IsIterationScratch(array, loop)))
+                {
+                    return null;
+                }
+
+                if (!declaredInBody.Contains(array))
+                {
+                    privateArrays.Add(array);
+                }
+
+                continue;
+            }
+
             if (assign.Target is not VarRef target)
             {
                 return null;
@@ -1409,7 +1434,7 @@ internal sealed class ReverseModeBuilder
                 foreach (Expr e in IrWalker.DescendantsAndSelf(expression))
                 {
                     if (IrWalker.RootName(e) is { } root && e is VarRef or ElementRef &&
-                        _activity.IsActiveName(root) && !declaredInBody.Contains(root))
+                        _activity.IsActiveName(root) && !declaredInBody.Contains(root) && !privateArrays.Contains(root))
                     {
                         inputs.Add(root);
                     }
@@ -1447,13 +1472,18 @@ internal sealed class ReverseModeBuilder
             }
         }
 
+        // The iteration's own values that its reverse reads only after their last write need no saving: the reverse
+        // runs right after the iteration, while they still hold their final values, and nothing reads them afterwards.
+        List<string> finalValuesOnly = Snapshots(loop).Where(v => declaredInBody.Contains(v) || privateArrays.Contains(v)).ToList();
+        _snapshotted.UnionWith(finalValuesOnly);
         int hoistedBefore = _hoisted.Count;
         StmtDiff body = DiffBlock(body0, new Context(context.Depth + 1, InLoop: false, Fused: true));
         _fusedLocals.Clear();
+        _snapshotted.ExceptWith(finalValuesOnly);
 
         // Everything the body declares lives in the body: per-iteration values, never live across a call.
         var scoped = new List<Node>();
-        foreach (LocalModel local in _allLocals.Where(l => declaredInBody.Contains(l.Name)))
+        foreach (LocalModel local in _allLocals.Where(l => declaredInBody.Contains(l.Name) && !_canonicalIndices.Contains(l.Name)))
         {
             _loopScoped.Add(local.Name);
             if (!_fusedInline.Contains(local.Name))
@@ -1550,6 +1580,127 @@ internal sealed class ReverseModeBuilder
 
         return new StmtDiff(forward, reverse);
     }
+
+    /// <summary>
+    /// Whether <paramref name="array"/> is scratch space of <paramref name="loop"/>: a method-level <c>new T[n]</c>
+    /// (n fixed after its declaration) that nothing outside the loop mentions, and that each iteration overwrites
+    /// completely before reading it. Then no iteration reads a value another left behind, and its adjoint is zero again
+    /// at the end of each iteration's reverse.
+    /// </summary>
+    private bool IsIterationScratch(string array, Loop loop)
+    {
+        if (!_arrayLengths.TryGetValue(array, out Expr? length) ||
+            !IrWalker.DescendantsAndSelf(length).All(e => e is not VarRef v || !_assignmentCounts.TryGetValue(v.Name, out int n) || n <= 1))
+        {
+            return false;
+        }
+
+        foreach (Stmt statement in _body.Statements)
+        {
+            if (ReferenceEquals(statement, loop) ||
+                statement is Assign { IsDeclaration: true, Target: VarRef declared, Value: NewArray } && declared.Name == array)
+            {
+                continue;
+            }
+
+            if (StatementMentions(statement, array))
+            {
+                return false;
+            }
+        }
+
+        return !LoopHeaderMentions(loop, array) && OverwrittenBeforeRead(array, length, loop.Body);
+    }
+
+    /// <summary>
+    /// Whether every read of <paramref name="array"/> in one run of <paramref name="block"/> follows a loop, earlier in
+    /// the same run, that writes all its elements: the first statement that mentions the array is such a loop, or a
+    /// loop whose every iteration has this property and after which the block does not mention the array.
+    /// </summary>
+    private static bool OverwrittenBeforeRead(string array, Expr length, Block block)
+    {
+        for (int i = 0; i < block.Statements.Count; i++)
+        {
+            Stmt statement = block.Statements[i];
+            if (!StatementMentions(statement, array))
+            {
+                continue;
+            }
+
+            if (statement is not Loop inner || LoopHeaderMentions(inner, array))
+            {
+                return false;
+            }
+
+            if (OverwritesAll(array, length, inner))
+            {
+                return true;
+            }
+
+            return OverwrittenBeforeRead(array, length, inner.Body) &&
+                block.Statements.Skip(i + 1).All(s => !StatementMentions(s, array));
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// <c>for (int i = 0; i &lt; length; i++) { …; array[i] = e; … }</c> where nothing before that write reads the
+    /// array, <c>e</c> does not, and the body touches no element but <c>array[i]</c>.
+    /// </summary>
+    private static bool OverwritesAll(string array, Expr length, Loop loop)
+    {
+        if (CanonicalLoop.TryMatch(loop) is not { Step: 1, Start: Literal { Text: "0" } } canonical ||
+            loop.Condition is not Binary { Operator: "<", Left: VarRef bound, Right: var limit } || bound.Name != canonical.Index || limit != length)
+        {
+            return false;
+        }
+
+        bool written = false;
+        foreach (Stmt statement in loop.Body.Statements)
+        {
+            if (!written)
+            {
+                if (!StatementMentions(statement, array))
+                {
+                    continue;
+                }
+
+                if (statement is not Assign { CompoundOperator: null, Target: ElementRef { Collection: VarRef target, Index: VarRef index } } write ||
+                    target.Name != array || index.Name != canonical.Index || IrWalker.Mentions(write.Value, array))
+                {
+                    return false;
+                }
+
+                written = true;
+                continue;
+            }
+
+            foreach (Stmt nested in IrWalker.Statements(new Block(new[] { statement }.ToEquatableArray())))
+            {
+                foreach (Expr expression in IrWalker.OwnExpressions(nested))
+                {
+                    int mentions = IrWalker.DescendantsAndSelf(expression).Count(e => e is VarRef v && v.Name == array);
+                    int sameElement = IrWalker.DescendantsAndSelf(expression).Count(e =>
+                        e is ElementRef { Collection: VarRef c, Index: VarRef i } && c.Name == array && i.Name == canonical.Index);
+                    if (mentions != sameElement)
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        return written;
+    }
+
+    private static bool StatementMentions(Stmt statement, string name) =>
+        IrWalker.Statements(new Block(new[] { statement }.ToEquatableArray()))
+            .Any(s => IrWalker.OwnExpressions(s).Any(e => IrWalker.Mentions(e, name)));
+
+    private static bool LoopHeaderMentions(Loop loop, string name) =>
+        (loop.Condition is not null && IrWalker.Mentions(loop.Condition, name)) ||
+        loop.Init.Statements.Concat(loop.Step.Statements).Any(s => StatementMentions(s, name));
 
     private Node LoopNode(Loop loop, CanonicalLoop? canonical, string header, string condition, List<Node> body)
     {

@@ -291,4 +291,91 @@ public static partial class ReductionFunctions
 
         return s;
     }
+
+    /// <summary>
+    /// A per-iteration scratch array that each iteration overwrites whole before reading, updated in place after
+    /// that, inside a reduction with nested loops: preaccumulated (each iteration's reverse runs at once).
+    /// </summary>
+    [Differentiable]
+    public static double ScratchPerIteration(double[] x)
+    {
+        int m = 3;
+        double[] h = new double[m];
+        double s = 0;
+        for (int i = 0; i + m <= x.Length; i++)
+        {
+            for (int j = 0; j < m; j++)
+            {
+                h[j] = Math.Sin(x[i + j]) * x[i];
+            }
+
+            for (int j = 0; j < m - 1; j++)
+            {
+                h[j + 1] += h[j] * x[i + j];
+            }
+
+            double t = 0;
+            for (int j = 0; j < m; j++)
+            {
+                t += h[j] * h[j];
+            }
+
+            s += Math.Log(1 + t);
+        }
+
+        return s * x[0];
+    }
+
+    /// <summary>The same shape, but each iteration reads the array before writing it: values carry across iterations.</summary>
+    [Differentiable]
+    public static double ScratchCarriedAcrossIterations(double[] x)
+    {
+        int m = 3;
+        double[] h = new double[m];
+        double s = 0;
+        for (int i = 0; i + m <= x.Length; i++)
+        {
+            for (int j = 0; j < m; j++)
+            {
+                h[j] = 0.5 * h[j] + Math.Sin(x[i + j]);
+            }
+
+            double t = 0;
+            for (int j = 0; j < m; j++)
+            {
+                t += h[j] * h[j];
+            }
+
+            s += t;
+        }
+
+        return s;
+    }
+
+    /// <summary>Each iteration overwrites all but the last element, which the previous iteration left behind.</summary>
+    [Differentiable]
+    public static double ScratchPartlyOverwritten(double[] x)
+    {
+        int m = 3;
+        double[] h = new double[m];
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            for (int j = 0; j < m - 1; j++)
+            {
+                h[j] = x[i] * (j + 1);
+            }
+
+            double t = 0;
+            for (int j = 0; j < m; j++)
+            {
+                t += h[j] * h[j];
+            }
+
+            h[m - 1] = Math.Cos(x[i]);
+            s += t;
+        }
+
+        return s;
+    }
 }

@@ -89,4 +89,16 @@ public sealed class ReductionGradientTests
     [Fact]
     public void Gradient_OfDecayedRunningMaximum_MatchesFiniteDifferences() =>
         Check.Array(621, R.DecayedMax, R.DecayedMaxGradient);
+
+    [Fact]
+    public void Gradient_OfReductionWithAScratchArrayOverwrittenEachIteration_MatchesFiniteDifferences() =>
+        Check.Array(622, R.ScratchPerIteration, R.ScratchPerIterationGradient, lengths: new[] { 1, 3, 4, 7 });
+
+    [Fact]
+    public void Gradient_OfReductionWhoseArrayCarriesValuesAcrossIterations_MatchesFiniteDifferences() =>
+        Check.Array(623, R.ScratchCarriedAcrossIterations, R.ScratchCarriedAcrossIterationsGradient, lengths: new[] { 1, 3, 4, 7 });
+
+    [Fact]
+    public void Gradient_OfReductionWhoseArrayIsOnlyPartlyOverwritten_MatchesFiniteDifferences() =>
+        Check.Array(624, R.ScratchPartlyOverwritten, R.ScratchPartlyOverwrittenGradient);
 }

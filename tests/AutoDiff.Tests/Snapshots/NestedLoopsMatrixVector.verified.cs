@@ -18,34 +18,23 @@ namespace Demo
             global::AutoDiff.CompilerServices.GradientBuffer.CheckLength(dx.Length, x.Length, "dx", "x");
             dx.Clear();
             double d_q = 0;
-            double d_row = 0;
-            double row = default;
-            var _doubleTape = global::AutoDiff.CompilerServices.Tape<double>.Rent();
 
             // Forward sweep: the original computation, saving what the reverse sweep needs.
             double q = 0d;
+            double _qRunning = q;
             for (int i = 0; i < n; i++)
             {
-                _doubleTape.Push(row);
+                double row = default;
                 row = 0d;
                 for (int j = 0; j < n; j++)
                 {
                     row += a[i * n + j] * x[j];
                 }
-                q += x[i] * row;
-            }
-            double result = q;
-
-            // Reverse sweep: propagate d(result)/d(result) = 1 back to the inputs.
-            double d_result = 1;
-            // line 23: return q;
-            d_q += d_result;
-            // line 12: for (int i = 0; i < n; i++), backwards
-            for (int i = n - 1; i >= 0; i--)
-            {
+                _qRunning += x[i] * row;
+                // this iteration's contribution to the gradient (q is returned as is, so ∂q = 1)
                 // line 20: q += x[i] * row;
-                dx[i] += d_q * row;
-                d_row += d_q * x[i];
+                dx[i] += row;
+                double d_row = x[i];
                 // line 15: for (int j = 0; j < n; j++), backwards
                 for (int j = n - 1; j >= 0; j--)
                 {
@@ -54,10 +43,15 @@ namespace Demo
                 }
                 // line 14: double row = 0;
                 d_row = 0;
-                row = _doubleTape.Pop();
             }
+            q = global::AutoDiff.CompilerServices.GradientBuffer.LoopResult(_qRunning);
+            double result = q;
 
-            global::AutoDiff.CompilerServices.Tape<double>.Return(_doubleTape);
+            // Reverse sweep: propagate d(result)/d(result) = 1 back to the inputs.
+            double d_result = 1;
+            // line 23: return q;
+            d_q += d_result;
+            // line 12: for (int i = 0; i < n; i++): done in the forward sweep
             return result;
         }
     }
