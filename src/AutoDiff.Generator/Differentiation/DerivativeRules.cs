@@ -47,7 +47,8 @@ internal static class DerivativeRules
     /// <paramref name="m"/> is <c>global::System.Math</c> or <c>global::System.MathF</c>.
     /// </summary>
     /// <param name="share">Computes a value once into a local when a formula needs it more than once.</param>
-    public static Code?[] Partials(string name, string m, Code[] a, bool isFloat, System.Func<Code, Code> share)
+    /// <param name="result">The call's value when it is already in a local (its derivative reuses it), or null.</param>
+    public static Code?[] Partials(string name, string m, Code[] a, bool isFloat, System.Func<Code, Code> share, Code? result = null)
     {
         Code one = Code.Atom("1");
         Code F(string function, params Code[] args) => Code.Call(m + "." + function, args);
@@ -86,9 +87,9 @@ internal static class DerivativeRules
             case "Cosh": // d cosh a = sinh a
                 return new Code?[] { F("Sinh", a[0]) };
             case "Tanh": // d tanh a = 1 - tanh² a
-                return new Code?[] { Sub(one, Square(F("Tanh", a[0]))) };
+                return new Code?[] { Sub(one, Square(result ?? F("Tanh", a[0]))) };
             case "Exp": // d exp a = exp a
-                return new Code?[] { F("Exp", a[0]) };
+                return new Code?[] { result ?? F("Exp", a[0]) };
             case "Log" when a.Length == 1: // d ln a = 1 / a
                 return new Code?[] { Div(one, a[0]) };
             case "Log": // log_b a = ln a / ln b: ∂a = 1 / (a ln b), ∂b = -ln a / (b ln² b)
@@ -105,11 +106,11 @@ internal static class DerivativeRules
             case "Log2": // d log2 a = 1 / (a ln 2)
                 return new Code?[] { Div(one, Mul(a[0], F("Log", Code.Atom("2")))) };
             case "Sqrt": // d sqrt a = 1 / (2 sqrt a)
-                return new Code?[] { Div(Code.Number(0.5, isFloat), F("Sqrt", a[0])) };
+                return new Code?[] { Div(Code.Number(0.5, isFloat), result ?? F("Sqrt", a[0])) };
             case "Cbrt": // d cbrt a = 1 / (3 cbrt² a)
-                return new Code?[] { Div(one, Mul(Code.Atom("3"), Square(F("Cbrt", a[0])))) };
+                return new Code?[] { Div(one, Mul(Code.Atom("3"), Square(result ?? F("Cbrt", a[0])))) };
             case "Pow": // a^b: ∂a = b a^(b-1), ∂b = a^b ln a
-                return new Code?[] { Mul(a[1], F("Pow", a[0], Sub(a[1], one))), Mul(F("Pow", a[0], a[1]), F("Log", a[0])) };
+                return new Code?[] { Mul(a[1], F("Pow", a[0], Sub(a[1], one))), Mul(result ?? F("Pow", a[0], a[1]), F("Log", a[0])) };
             case "Abs": // d |a| = sign a (zero at a = 0, like PyTorch)
                 return new Code?[] { F("Sign", a[0]) };
             case "FusedMultiplyAdd": // a*b + c: ∂a = b, ∂b = a, ∂c = 1

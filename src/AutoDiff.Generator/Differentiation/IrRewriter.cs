@@ -38,4 +38,19 @@ internal static class IrRewriter
         NewArray n => n with { Length = Rename(n.Length, from, to) },
         _ => expr,
     };
+
+    /// <summary>Rebuilds an expression with every sub-expression that <paramref name="replacement"/> maps replaced.</summary>
+    public static Expr Replace(Expr expr, System.Func<Expr, Expr?> replacement) => replacement(expr) ?? expr switch
+    {
+        ElementRef e => e with { Collection = Replace(e.Collection, replacement), Index = Replace(e.Index, replacement) },
+        Unary u => u with { Operand = Replace(u.Operand, replacement) },
+        Binary b => b with { Left = Replace(b.Left, replacement), Right = Replace(b.Right, replacement) },
+        Conditional c => c with { Condition = Replace(c.Condition, replacement), WhenTrue = Replace(c.WhenTrue, replacement), WhenFalse = Replace(c.WhenFalse, replacement) },
+        Cast c => c with { Operand = Replace(c.Operand, replacement) },
+        MathCall m => m with { Arguments = m.Arguments.Select(a => Replace(a, replacement)).ToEquatableArray() },
+        DiffCall d => d with { Receiver = d.Receiver is null ? null : Replace(d.Receiver, replacement), Arguments = d.Arguments.Select(a => Replace(a, replacement)).ToEquatableArray() },
+        Opaque o => o with { Arguments = o.Arguments.Select(a => Replace(a, replacement)).ToEquatableArray() },
+        NewArray n => n with { Length = Replace(n.Length, replacement) },
+        _ => expr,
+    };
 }

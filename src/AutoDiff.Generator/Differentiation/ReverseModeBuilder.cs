@@ -70,6 +70,19 @@ internal sealed class ReverseModeBuilder
     private string _resultName = "result";
     private Block _body = Block.Empty;
 
+    /// <summary>
+    /// The last statement of a fused loop body when it is <c>s += F(…)</c> with a differentiable F: its reverse runs
+    /// right after it, so F's gradient method, which returns F's value, replaces the forward call.
+    /// </summary>
+    private Assign? _mergeableAccumulation;
+
+    /// <summary>Math calls of the statement being differentiated whose values the forward sweep keeps in a local.</summary>
+    private readonly Dictionary<MathCall, string> _callResults = new();
+
+    /// <summary>Functions whose derivative is cheap given their value: exp, tanh, sqrt, cbrt, pow.</summary>
+    private static readonly HashSet<string> ResultReusingFunctions = new(System.StringComparer.Ordinal) { "Exp", "Tanh", "Sqrt", "Cbrt", "Pow" };
+    private string? _mergedCallTarget;
+
     private readonly RegistrationTable _registrations;
 
     private readonly TypeNames _names;
@@ -680,7 +693,33 @@ internal sealed class ReverseModeBuilder
         }
 
         bool declareHere = root is not null && (firstDefinition ? _inlineDeclared.Contains(root) : context.Fused && assign.IsDeclaration && _fusedInline.Contains(root));
-        forward.Add(new Line(ForwardAssignment(assign, declareHere)));
+        // Outside loops each statement runs once before its reverse: keep exp(a), tanh(a)… in a local for the
+        // derivative (d exp a = exp a) instead of calling the function again in the reverse sweep.
+        _callResults.Clear();
+        Assign printed = assign;
+        if (!context.InLoop && IsActiveTarget(assign.Target))
+        {
+            foreach (MathCall call in ReusableCalls(assign.Value))
+            {
+                if (!_callResults.ContainsKey(call))
+                {
+                    string local = _namer.Numbered("_" + call.Name.ToLowerInvariant());
+                    _hoisted.Add((_names.Element(call.Type), local, "default"));
+                    forward.Add(new Line($"{local} = {Print(call).Text};"));
+                    _callResults[call] = local;
+                }
+            }
+
+            if (_callResults.Count > 0)
+            {
+                printed = assign with { Value = IrRewriter.Replace(assign.Value, e => e is MathCall m && _callResults.TryGetValue(m, out string? local) ? new VarRef(m.Type, local) : null) };
+            }
+
+            // From here on, Print writes the kept locals in place of the calls.
+        }
+
+        var forwardLine = new Line(ForwardAssignment(printed, declareHere));
+        forward.Add(forwardLine);
         if (assign.Value is NewArray && root is not null && _activity.IsActiveName(root))
         {
             forward.Add(new Line($"{_adjointNames[root]} = new {_names.Element(assign.Target.Type)}[{target}.Length];"));
@@ -694,6 +733,14 @@ internal sealed class ReverseModeBuilder
         var adjointCode = new List<Node>();
         Code adjoint = AdjointOf(assign.Target);
         Expr? accumulated = AccumulatedPart(assign);
+        bool merging = ReferenceEquals(assign, _mergeableAccumulation) && accumulated is DiffCall && assign.Target is VarRef;
+        string mergedPrefix = string.Empty;
+        if (merging)
+        {
+            mergedPrefix = $"{target} {(assign.Value is Binary { Operator: "-" } ? "-=" : "+=")} ";
+            _mergedCallTarget = mergedPrefix;
+        }
+
         if (accumulated is not null)
         {
             // x += e: x's own adjoint passes through unchanged (∂x_new/∂x_old = 1); e receives it.
@@ -729,7 +776,39 @@ internal sealed class ReverseModeBuilder
             reverse.AddRange(adjointCode);
         }
 
+        _callResults.Clear();
+        if (merging)
+        {
+            _mergedCallTarget = null;
+            if (adjointCode.OfType<Line>().Any(l => l.Text.StartsWith(mergedPrefix, System.StringComparison.Ordinal)))
+            {
+                // The gradient call in the reverse code computes the value too: no separate forward call.
+                forward.Remove(forwardLine);
+            }
+        }
+
         return new StmtDiff(forward, reverse);
+    }
+
+    /// <summary>The calls of <paramref name="value"/> worth keeping for the reverse sweep: outside <c>?:</c> branches, with an active argument.</summary>
+    private IEnumerable<MathCall> ReusableCalls(Expr value)
+    {
+        switch (value)
+        {
+            case Conditional:
+                yield break;
+            case MathCall call when ResultReusingFunctions.Contains(call.Name) && call.Arguments.Any(a => _activity.IsActive(a)):
+                yield return call;
+                break;
+        }
+
+        foreach (Expr child in IrWalker.Children(value))
+        {
+            foreach (MathCall call in ReusableCalls(child))
+            {
+                yield return call;
+            }
+        }
     }
 
     private static bool IsPullbackCall(DiffCall call) => call.Type.IsTensor || call.Arguments.Any(a => a.Type.IsTensor);
@@ -1477,7 +1556,9 @@ internal sealed class ReverseModeBuilder
         List<string> finalValuesOnly = Snapshots(loop).Where(v => declaredInBody.Contains(v) || privateArrays.Contains(v)).ToList();
         _snapshotted.UnionWith(finalValuesOnly);
         int hoistedBefore = _hoisted.Count;
+        _mergeableAccumulation = body0.Statements.Count > 0 ? body0.Statements[body0.Statements.Count - 1] as Assign : null;
         StmtDiff body = DiffBlock(body0, new Context(context.Depth + 1, InLoop: false, Fused: true));
+        _mergeableAccumulation = null;
         _fusedLocals.Clear();
         _snapshotted.ExceptWith(finalValuesOnly);
 
@@ -1967,7 +2048,8 @@ internal sealed class ReverseModeBuilder
             return Code.Atom(name);
         }
 
-        Code?[] partials = DerivativeRules.Partials(call.Name, _names.MathClass(call.ClassName), arguments, isFloat, Share);
+        Code? result = _callResults.TryGetValue(call, out string? kept) ? Code.Atom(kept) : null;
+        Code?[] partials = DerivativeRules.Partials(call.Name, _names.MathClass(call.ClassName), arguments, isFloat, Share, result);
         for (int i = 0; i < call.Arguments.Count; i++)
         {
             if (partials[i] is { } partial && _activity.IsActive(call.Arguments[i]))
@@ -1986,6 +2068,8 @@ internal sealed class ReverseModeBuilder
             throw new UnresolvedCallException();
         }
 
+        string prefix = _mergedCallTarget ?? "_ = ";
+        _mergedCallTarget = null;
         adjoint = Shareable(adjoint, 2, call.Type, output);
         var arguments = new List<string>();
         var gradients = new List<string>();
@@ -2032,7 +2116,7 @@ internal sealed class ReverseModeBuilder
         }
 
         string callee = registration is not null ? registration.DerivativeMethod : CalleePrefix(call) + call.Callee.Name + _names.GradientSuffix;
-        output.Add(new Line($"_ = {callee}({string.Join(", ", arguments.Concat(gradients))});"));
+        output.Add(new Line($"{prefix}{callee}({string.Join(", ", arguments.Concat(gradients))});"));
         output.AddRange(after);
         output.AddRange(release);
     }
@@ -2065,7 +2149,9 @@ internal sealed class ReverseModeBuilder
 
     // ------------------------------------------------------------------ printing
 
-    private Code Print(Expr expr) => ExpressionPrinter.Print(expr, _names);
+    private Code Print(Expr expr) => ExpressionPrinter.Print(
+        _callResults.Count == 0 ? expr : IrRewriter.Replace(expr, e => e is MathCall m && _callResults.TryGetValue(m, out string? local) ? new VarRef(m.Type, local) : null),
+        _names);
 
     /// <summary>The cotangent input of a vector output <c>y</c>: <c>yBar</c>.</summary>
     public static string SeedName(ParameterModel output) => output.Name + "Bar";

@@ -18,9 +18,11 @@ namespace Demo
             global::AutoDiff.CompilerServices.GradientBuffer.CheckLength(dv.Length, v.Length, "dv", "v");
             dv.Clear();
             dscale = 0;
+            double _sqrt1 = default;
 
             // Forward sweep: the original computation, saving what the reverse sweep needs.
-            double result = scale * SumOfSquares(v) + global::System.Math.Sqrt(scale);
+            _sqrt1 = global::System.Math.Sqrt(scale);
+            double result = scale * SumOfSquares(v) + _sqrt1;
 
             // Reverse sweep: propagate d(result)/d(result) = 1 back to the inputs.
             double d_result = 1;
@@ -35,7 +37,7 @@ namespace Demo
                 dv[_k1] += _adj1 * _dSumOfSquares_1[_k1];
             }
             global::System.Buffers.ArrayPool<double>.Shared.Return(_dSumOfSquares_buffer1);
-            dscale += d_result * (0.5 / global::System.Math.Sqrt(scale));
+            dscale += d_result * (0.5 / _sqrt1);
             return result;
         }
     }

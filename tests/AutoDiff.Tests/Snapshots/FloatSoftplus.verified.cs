@@ -16,14 +16,16 @@ namespace Demo
         public static float SoftplusGradient(float x, out float dx)
         {
             dx = 0;
+            float _exp1 = default;
 
             // Forward sweep: the original computation, saving what the reverse sweep needs.
-            float result = global::System.MathF.Log(1f + global::System.MathF.Exp(x));
+            _exp1 = global::System.MathF.Exp(x);
+            float result = global::System.MathF.Log(1f + _exp1);
 
             // Reverse sweep: propagate d(result)/d(result) = 1 back to the inputs.
             float d_result = 1;
             // line 9: MathF.Log(1 + MathF.Exp(x))
-            dx += d_result * (1 / (1f + global::System.MathF.Exp(x))) * global::System.MathF.Exp(x);
+            dx += d_result * (1 / (1f + _exp1)) * _exp1;
             return result;
         }
     }

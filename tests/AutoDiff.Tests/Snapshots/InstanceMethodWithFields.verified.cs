@@ -17,15 +17,16 @@ namespace Demo
         {
             dw = 0;
             dx = 0;
+            double _tanh1 = default;
 
             // Forward sweep: the original computation, saving what the reverse sweep needs.
-            double result = global::System.Math.Tanh(w * x * this.Slope + this._bias);
+            _tanh1 = global::System.Math.Tanh(w * x * this.Slope + this._bias);
+            double result = _tanh1;
 
             // Reverse sweep: propagate d(result)/d(result) = 1 back to the inputs.
             double d_result = 1;
             // line 12: Math.Tanh(w * x * Slope + _bias)
-            double _t1 = global::System.Math.Tanh(w * x * this.Slope + this._bias);
-            double _adj1 = d_result * (1 - _t1 * _t1) * this.Slope;
+            double _adj1 = d_result * (1 - _tanh1 * _tanh1) * this.Slope;
             dw += _adj1 * x;
             dx += _adj1 * w;
             return result;
