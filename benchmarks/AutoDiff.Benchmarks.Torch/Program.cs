@@ -1,3 +1,7 @@
+using AutoDiff.Benchmarks.Torch;
 using BenchmarkDotNet.Running;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+if (!SgemmRatios.TryRun(args))
+{
+    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+}
