@@ -116,13 +116,117 @@ internal static class Peephole
     /// mentions the array, and only when the loop runs at least once (so the element is read only where the
     /// original code reads it).
     /// </summary>
-    public static List<Node> PromoteInvariantAccumulations(List<Node> nodes)
+    /// <remarks>
+    /// In a loop whose body is straight-line code, two more values move to locals: an integer counter the body steps
+    /// (<c>lIndex--;</c>), and an element of one of <paramref name="arrays"/> at an index the loop does not move
+    /// (<c>x[i]</c> inside a loop over j) when the body writes no element of those arrays and calls nothing that
+    /// could. In a large method the JIT otherwise keeps such a counter in memory (a store and a load on every
+    /// iteration's critical path) and reloads the element because a store to another array might change it.
+    /// </remarks>
+    /// <param name="nodes">The statements.</param>
+    /// <param name="counters">Names of the method's <c>int</c> locals and parameters.</param>
+    /// <param name="arrays">Names of the method's arrays (the user's, not the adjoints the generated code writes).</param>
+    public static List<Node> PromoteInvariantAccumulations(List<Node> nodes, ISet<string>? counters = null, ISet<string>? arrays = null)
     {
         int counter = 0;
-        return Promote(nodes, ref counter);
+        return Promote(nodes, ref counter, counters ?? new HashSet<string>(), arrays ?? new HashSet<string>());
     }
 
-    private static List<Node> Promote(List<Node> nodes, ref int counter)
+    private static readonly Regex Step = new(@"^(?<name>[A-Za-z_][A-Za-z0-9_]*)(?:\+\+|--);$", RegexOptions.CultureInvariant);
+
+    private static readonly Regex ElementRead = new(@"(?<![A-Za-z0-9_.])(?<array>[A-Za-z_][A-Za-z0-9_]*)\[(?<index>[^\[\]()]+)\]", RegexOptions.CultureInvariant);
+
+    private static readonly Regex MathCall = new(@"global::System\.MathF?\.[A-Za-z]+\(", RegexOptions.CultureInvariant);
+
+    private static readonly Regex AnyCall = new(@"[A-Za-z0-9_]\(", RegexOptions.CultureInvariant);
+
+    private static bool PromoteStraightLine(List<Node> body, HashSet<string> changing, string header, ISet<string> counters, ISet<string> arrays,
+        List<Node> before, List<Node> after, ref int counter)
+    {
+        if (body.Exists(n => n is not Line and not Comment))
+        {
+            return false;
+        }
+
+        List<Line> lines = body.OfType<Line>().ToList();
+        if (lines.Exists(l => l.Text.StartsWith("return", System.StringComparison.Ordinal) || l.Text.StartsWith("goto", System.StringComparison.Ordinal)))
+        {
+            return false;
+        }
+
+        bool changed = false;
+        bool callsOrWritesArrays = lines.Exists(l =>
+            AnyCall.IsMatch(MathCall.Replace(l.Text, "(")) ||
+            (ElementRead.Match(l.Text) is { Success: true, Index: 0 } target && arrays.Contains(target.Groups["array"].Value) &&
+             AssignedName.IsMatch(l.Text.Substring(target.Length).Insert(0, "x"))));
+        if (!callsOrWritesArrays)
+        {
+            var reads = new List<string>();
+            foreach (Line line in lines)
+            {
+                foreach (Match read in ElementRead.Matches(line.Text))
+                {
+                    string array = read.Groups["array"].Value;
+                    bool invariant = arrays.Contains(array) && !changing.Contains(array) &&
+                                     Identifier.Matches(read.Groups["index"].Value).Cast<Match>().All(m => !changing.Contains(m.Value));
+                    if (invariant && !reads.Contains(read.Value))
+                    {
+                        reads.Add(read.Value);
+                    }
+                }
+            }
+
+            foreach (string read in reads)
+            {
+                string local = "_elem" + (++counter).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                before.Add(new Line($"var {local} = {read};"));
+                var occurrence = new Regex(@"(?<![A-Za-z0-9_.])" + Regex.Escape(read), RegexOptions.CultureInvariant);
+                for (int i = 0; i < body.Count; i++)
+                {
+                    if (body[i] is Line line)
+                    {
+                        body[i] = new Line(occurrence.Replace(line.Text, local));
+                    }
+                }
+
+                changed = true;
+            }
+        }
+
+        foreach (Line line in lines)
+        {
+            if (Step.Match(line.Text) is not { Success: true } step || !counters.Contains(step.Groups["name"].Value))
+            {
+                continue;
+            }
+
+            string name = step.Groups["name"].Value;
+            var mention = new Regex(@"(?<![A-Za-z0-9_.])" + Regex.Escape(name) + @"(?![A-Za-z0-9_])", RegexOptions.CultureInvariant);
+            bool onlyStepped = body.OfType<Line>().All(l => Step.Match(l.Text) is { Success: true } s && s.Groups["name"].Value == name ||
+                                                             AssignedName.Match(l.Text) is not { Success: true } assigned || assigned.Groups["name"].Value != name);
+            if (mention.IsMatch(header) || !onlyStepped || before.Exists(n => n is Line b && b.Text.EndsWith(" = " + name + ";", System.StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            string local = "_count" + (++counter).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            before.Add(new Line($"int {local} = {name};"));
+            for (int i = 0; i < body.Count; i++)
+            {
+                if (body[i] is Line l)
+                {
+                    body[i] = new Line(mention.Replace(l.Text, local));
+                }
+            }
+
+            after.Add(new Line($"{name} = {local};"));
+            changed = true;
+        }
+
+        return changed;
+    }
+
+    private static List<Node> Promote(List<Node> nodes, ref int counter, ISet<string> counters, ISet<string> arrays)
     {
         var output = new List<Node>(nodes.Count);
         foreach (Node node in nodes)
@@ -133,7 +237,7 @@ internal static class Peephole
                 continue;
             }
 
-            var body = Promote(block.Body, ref counter);
+            var body = Promote(block.Body, ref counter, counters, arrays);
             Match loop = CountedLoop.Match(block.Header);
             if (block.Trailer is not null || !loop.Success || loop.Groups["cv"].Value != loop.Groups["v"].Value)
             {
@@ -168,6 +272,7 @@ internal static class Peephole
                 after.Add(new Line($"{array}[{index}] = {local};"));
             }
 
+            PromoteStraightLine(body, changing, block.Header, counters, arrays, before, after, ref counter);
             if (before.Count == 0)
             {
                 output.Add(block with { Body = body });
@@ -175,7 +280,7 @@ internal static class Peephole
             }
 
             string firstIteration = Regex.Replace(loop.Groups["cond"].Value, @"(?<![A-Za-z0-9_])" + Regex.Escape(loop.Groups["v"].Value) + @"(?![A-Za-z0-9_])", "(" + loop.Groups["init"].Value + ")");
-            var guarded = new List<Node> { new Comment("the loop does not move these elements: keep them in locals across it") };
+            var guarded = new List<Node> { new Comment("the loop does not move these values: keep them in locals across it") };
             guarded.AddRange(before);
             guarded.Add(block with { Body = body });
             guarded.AddRange(after);

@@ -216,7 +216,7 @@ internal sealed class ReverseModeBuilder
 
         lines.Blank();
         lines.Comment("Forward sweep: the original computation, saving what the reverse sweep needs.");
-        lines.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Forward))));
+        lines.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Forward)), CounterNames(), ArrayNames()));
         lines.Blank();
         bool keepOutput = output is not null && _reverseReads.Contains(output.Name);
         if (keepOutput)
@@ -246,7 +246,7 @@ internal sealed class ReverseModeBuilder
             lines.Line($"{_names.Of(_method.ReturnType)} {_adjointNames[_resultName]} = 1;");
         }
 
-        lines.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Reverse))));
+        lines.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Reverse)), CounterNames(), ArrayNames()));
         foreach (ParameterModel parameter in _reassignedTensorParameters)
         {
             string local = _adjointNames[parameter.Name];
@@ -319,7 +319,7 @@ internal sealed class ReverseModeBuilder
 
         forward.Blank();
         forward.Comment("Forward sweep: the original computation, recording what the reverse sweep needs.");
-        forward.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Forward))));
+        forward.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Forward)), CounterNames(), ArrayNames()));
         forward.Blank();
         forward.Comment($"Leave this call's values for {_method.Name}Reverse, which pops them in reverse order.");
         foreach ((string type, string name, _) in _hoisted)
@@ -376,7 +376,7 @@ internal sealed class ReverseModeBuilder
             reverse.Line($"global::AutoDiff.Tensor? {_adjointNames[_resultName]} = resultGradient ?? global::AutoDiff.CompilerServices.TensorArena.RentZeroedOrAllocate(result.Shape);");
         }
 
-        reverse.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Reverse))));
+        reverse.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Reverse)), CounterNames(), ArrayNames()));
         foreach (ParameterModel parameter in _reassignedTensorParameters)
         {
             string local = _adjointNames[parameter.Name];
@@ -387,6 +387,15 @@ internal sealed class ReverseModeBuilder
     }
 
     /// <summary>The field that holds a method's tensor workspace.</summary>
+    /// <summary>The method's <c>int</c> scalars, as printed: counters a loop may step.</summary>
+    private ISet<string> CounterNames() => new HashSet<string>(
+        _types.Where(p => p.Value.Element is ScalarKind.Int && p.Value.Shape == TypeShape.Scalar).Select(p => Identifiers.Escape(p.Key)),
+        System.StringComparer.Ordinal);
+
+    /// <summary>The method's own arrays and spans, as printed (not the adjoint buffers the generated code adds).</summary>
+    private ISet<string> ArrayNames() => new HashSet<string>(
+        _types.Where(p => p.Value.IsCollection).Select(p => Identifiers.Escape(p.Key)), System.StringComparer.Ordinal);
+
     public static string ArenaField(MethodModel method) => "_" + method.Name + "Workspace";
 
     // ------------------------------------------------------------------ analysis

@@ -378,4 +378,26 @@ public static partial class ReductionFunctions
 
         return s;
     }
+
+    /// <summary>
+    /// An inner loop that steps a counter and reads <c>x[i + 1]</c>, which is past the end exactly when the inner
+    /// loop is empty (i = n − 1): the generated code may keep the element and the counter in locals only around a loop
+    /// that runs.
+    /// </summary>
+    [Differentiable]
+    public static double CounterAndElementAroundEmptyInnerLoop(double[] x)
+    {
+        double s = 0;
+        int counter = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            for (int j = i + 1; j < x.Length; j++)
+            {
+                s += x[j] * x[i + 1] * (counter % 3 + 1);
+                counter++;
+            }
+        }
+
+        return s * counter;
+    }
 }

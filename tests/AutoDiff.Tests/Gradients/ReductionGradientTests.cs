@@ -101,4 +101,8 @@ public sealed class ReductionGradientTests
     [Fact]
     public void Gradient_OfReductionWhoseArrayIsOnlyPartlyOverwritten_MatchesFiniteDifferences() =>
         Check.Array(624, R.ScratchPartlyOverwritten, R.ScratchPartlyOverwrittenGradient);
+
+    [Fact]
+    public void Gradient_OfInnerLoopWithCounterAndElementPastTheEndWhenEmpty_MatchesFiniteDifferences() =>
+        Check.Array(625, R.CounterAndElementAroundEmptyInnerLoop, R.CounterAndElementAroundEmptyInnerLoopGradient, lengths: new[] { 1, 2, 5 });
 }
