@@ -164,6 +164,11 @@ public static class Gemm
                 TransA = ta, TransB = tb, M = m, N = n, K = k, Alpha = alpha, Beta = beta,
                 A = pa, B = pb, C = pc, Lda = lda, Ldb = ldb, Ldc = ldc,
             };
+            if (SmallGemm.TryCompute(problem))
+            {
+                return;
+            }
+
             bool wide = Vector512.IsHardwareAccelerated;
             int threads = (long)m * n * k >= ParallelThreshold ? WorkerPool.MaxParallelism : 1;
             if (threads <= 1)

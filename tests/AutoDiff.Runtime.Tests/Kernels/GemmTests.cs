@@ -72,7 +72,10 @@ public class GemmTests
         // Odd sizes hit every edge: m not a multiple of 6, n not a multiple of 16/32, k not a multiple of Kc,
         // and sizes past Mc (144) and Kc (384 floats / 192 doubles with AVX-512, 256 / 128 without) exercise more
         // than one (balanced) block.
-        (int, int, int)[] sizes = [(1, 1, 1), (1, 17, 3), (7, 1, 5), (6, 16, 8), (13, 33, 29), (5, 65, 300), (150, 37, 11), (61, 70, 260), (200, 130, 97), (7, 50, 777)];
+        // One-row and rank-one products (a batch-1 layer: x·W, dy·Wᵀ, xᵀ·dy) take their own path: widths past and short of
+        // its 64- and 8-column blocks.
+        (int, int, int)[] sizes = [(1, 1, 1), (1, 17, 3), (7, 1, 5), (6, 16, 8), (13, 33, 29), (5, 65, 300), (150, 37, 11), (61, 70, 260), (200, 130, 97), (7, 50, 777),
+            (1, 130, 300), (1, 64, 9), (1, 7, 40), (40, 70, 1), (1, 200, 1), (90, 1, 40)];
         foreach (bool ta in new[] { false, true })
         {
             foreach (bool tb in new[] { false, true })
