@@ -44,30 +44,51 @@ internal static unsafe class SmallGemm
         if (p.K == 1 && (!p.TransB || p.Ldb == 1))
         {
             // Outer product: row i of C is alpha · a_i · b (+ beta times itself).
-            var b = new ReadOnlySpan<T>(p.B, p.N);
-            for (int i = 0; i < p.M; i++)
-            {
-                T scale = p.Alpha * p.A[p.TransA ? i : (long)i * p.Lda];
-                var row = new Span<T>(p.C + (long)i * p.Ldc, p.N);
-                if (p.Beta == T.Zero)
-                {
-                    TensorPrimitives.Multiply(b, scale, row);
-                }
-                else
-                {
-                    if (p.Beta != T.One)
-                    {
-                        TensorPrimitives.Multiply(row, p.Beta, row);
-                    }
-
-                    TensorPrimitives.MultiplyAdd(b, scale, row, row);
-                }
-            }
-
+            OuterProduct(p.M, p.N, p.Alpha, p.A, p.TransA ? 1 : p.Lda, p.B, p.Beta, p.C, p.Ldc);
             return true;
         }
 
         return false;
+    }
+
+    /// <summary><c>C[i, 0..n) = alpha · a[i·stride] · b[0..n) + beta · C[i, 0..n)</c>, one pass over C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void OuterProduct<T>(int m, int n, T alpha, T* a, int stride, T* b, T beta, T* c, int ldc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector256<T>.Count;
+        int vectorEnd = n - n % w;
+        Vector256<T> betas = Vector256.Create(beta);
+        for (int i = 0; i < m; i++, c += ldc)
+        {
+            T scale = alpha * a[(long)i * stride];
+            Vector256<T> scales = Vector256.Create(scale);
+            int j = 0;
+            if (beta == T.Zero)
+            {
+                for (; j < vectorEnd; j += w)
+                {
+                    (scales * Vector256.Load(b + j)).Store(c + j);
+                }
+
+                for (; j < n; j++)
+                {
+                    c[j] = scale * b[j];
+                }
+            }
+            else
+            {
+                for (; j < vectorEnd; j += w)
+                {
+                    VectorMath.Fma(scales, Vector256.Load(b + j), betas * Vector256.Load(c + j)).Store(c + j);
+                }
+
+                for (; j < n; j++)
+                {
+                    c[j] = scale * b[j] + beta * c[j];
+                }
+            }
+        }
     }
 
     /// <summary>
