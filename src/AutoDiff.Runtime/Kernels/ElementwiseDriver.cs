@@ -24,7 +24,7 @@ internal interface IBinaryOperator<T>
 /// The loops behind the element-wise kernels that TensorPrimitives does not provide: validate once, run two vectors
 /// per iteration, then one, then the scalar tail. The operator is a struct, so the JIT inlines it into the loop.
 /// </summary>
-internal static class ElementwiseDriver
+internal static unsafe class ElementwiseDriver
 {
     public static void Unary<T, TOp>(string operation, ReadOnlySpan<T> x, Span<T> destination, TOp op)
         where T : unmanaged
@@ -36,23 +36,9 @@ internal static class ElementwiseDriver
         }
 
         CheckOverlap(operation, x, destination);
-        ref T src = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-        ref T dst = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(destination);
-        int w = Vector256<T>.Count, i = 0, n = x.Length;
-        for (; i <= n - 2 * w; i += 2 * w)
+        fixed (T* src = x, dst = destination)
         {
-            op.Invoke(Vector256.LoadUnsafe(ref src, (nuint)i)).StoreUnsafe(ref dst, (nuint)i);
-            op.Invoke(Vector256.LoadUnsafe(ref src, (nuint)(i + w))).StoreUnsafe(ref dst, (nuint)(i + w));
-        }
-
-        for (; i <= n - w; i += w)
-        {
-            op.Invoke(Vector256.LoadUnsafe(ref src, (nuint)i)).StoreUnsafe(ref dst, (nuint)i);
-        }
-
-        for (; i < n; i++)
-        {
-            Unsafe.Add(ref dst, i) = op.Invoke(Unsafe.Add(ref src, i));
+            ParallelRange.Run(new UnaryKernel<T, TOp>(src, dst, op), x.Length, Granule, 2L * x.Length);
         }
     }
 
@@ -68,24 +54,62 @@ internal static class ElementwiseDriver
 
         CheckOverlap(operation, x, destination);
         CheckOverlap(operation, y, destination);
-        ref T a = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-        ref T b = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
-        ref T dst = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(destination);
-        int w = Vector256<T>.Count, i = 0, n = x.Length;
-        for (; i <= n - 2 * w; i += 2 * w)
+        fixed (T* a = x, b = y, dst = destination)
         {
-            op.Invoke(Vector256.LoadUnsafe(ref a, (nuint)i), Vector256.LoadUnsafe(ref b, (nuint)i)).StoreUnsafe(ref dst, (nuint)i);
-            op.Invoke(Vector256.LoadUnsafe(ref a, (nuint)(i + w)), Vector256.LoadUnsafe(ref b, (nuint)(i + w))).StoreUnsafe(ref dst, (nuint)(i + w));
+            ParallelRange.Run(new BinaryKernel<T, TOp>(a, b, dst, op), x.Length, Granule, 3L * x.Length);
         }
+    }
 
-        for (; i <= n - w; i += w)
+    /// <summary>Parts of a split element-wise loop are multiples of this many elements (whole vectors, whole lines).</summary>
+    private const int Granule = 1024;
+
+    private readonly unsafe struct UnaryKernel<T, TOp>(T* src, T* dst, TOp op) : IRangeKernel
+        where T : unmanaged
+        where TOp : struct, IUnaryOperator<T>
+    {
+        public void Run(int start, int end)
         {
-            op.Invoke(Vector256.LoadUnsafe(ref a, (nuint)i), Vector256.LoadUnsafe(ref b, (nuint)i)).StoreUnsafe(ref dst, (nuint)i);
+            int w = Vector256<T>.Count, i = start;
+            for (; i <= end - 2 * w; i += 2 * w)
+            {
+                op.Invoke(Vector256.Load(src + i)).Store(dst + i);
+                op.Invoke(Vector256.Load(src + i + w)).Store(dst + i + w);
+            }
+
+            for (; i <= end - w; i += w)
+            {
+                op.Invoke(Vector256.Load(src + i)).Store(dst + i);
+            }
+
+            for (; i < end; i++)
+            {
+                dst[i] = op.Invoke(src[i]);
+            }
         }
+    }
 
-        for (; i < n; i++)
+    private readonly unsafe struct BinaryKernel<T, TOp>(T* a, T* b, T* dst, TOp op) : IRangeKernel
+        where T : unmanaged
+        where TOp : struct, IBinaryOperator<T>
+    {
+        public void Run(int start, int end)
         {
-            Unsafe.Add(ref dst, i) = op.Invoke(Unsafe.Add(ref a, i), Unsafe.Add(ref b, i));
+            int w = Vector256<T>.Count, i = start;
+            for (; i <= end - 2 * w; i += 2 * w)
+            {
+                op.Invoke(Vector256.Load(a + i), Vector256.Load(b + i)).Store(dst + i);
+                op.Invoke(Vector256.Load(a + i + w), Vector256.Load(b + i + w)).Store(dst + i + w);
+            }
+
+            for (; i <= end - w; i += w)
+            {
+                op.Invoke(Vector256.Load(a + i), Vector256.Load(b + i)).Store(dst + i);
+            }
+
+            for (; i < end; i++)
+            {
+                dst[i] = op.Invoke(a[i], b[i]);
+            }
         }
     }
 

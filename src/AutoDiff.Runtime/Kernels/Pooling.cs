@@ -51,62 +51,75 @@ public static class Pooling
     /// <param name="x">The input.</param>
     /// <param name="y">The output.</param>
     /// <param name="argmax">One input index per output element.</param>
-    public static void MaxPool2D<T>(in Pool2DGeometry g, ReadOnlySpan<T> x, Span<T> y, Span<int> argmax)
+    public static unsafe void MaxPool2D<T>(in Pool2DGeometry g, ReadOnlySpan<T> x, Span<T> y, Span<int> argmax)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         g.Validate("MaxPool2D", x.Length, y.Length);
         ThrowHelper.RequireLength("MaxPool2D", g.OutputLength, argmax.Length, nameof(argmax));
-        if (g.Size == 2 && g.Stride == 2)
+        fixed (T* px = x, py = y)
+        fixed (int* pw = argmax)
         {
-            MaxPool2x2(g, x, y, argmax);
-            return;
+            // Planes are independent: large inputs are split across the kernel workers by planes.
+            ParallelRange.Run(new MaxPoolKernel<T>(g, px, py, pw), g.Batch * g.Channels, 1, g.InputLength);
         }
+    }
 
-        int oh = g.OutHeight, ow = g.OutWidth, hw = g.Height * g.Width, o = 0;
-        for (int plane = 0; plane < g.Batch * g.Channels; plane++)
+    /// <summary>Pools the planes [start, end) of N·C.</summary>
+    private readonly unsafe struct MaxPoolKernel<T>(Pool2DGeometry g, T* x, T* y, int* argmax) : IRangeKernel
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Run(int start, int end)
         {
-            int basis = plane * hw;
-            for (int i = 0; i < oh; i++)
+            if (g.Size == 2 && g.Stride == 2)
             {
-                for (int j = 0; j < ow; j++, o++)
+                MaxPool2x2(g, x, y, argmax, start, end);
+                return;
+            }
+
+            int oh = g.OutHeight, ow = g.OutWidth, hw = g.Height * g.Width, o = start * oh * ow;
+            for (int plane = start; plane < end; plane++)
+            {
+                int basis = plane * hw;
+                for (int i = 0; i < oh; i++)
                 {
-                    int best = basis + i * g.Stride * g.Width + j * g.Stride;
-                    T max = x[best];
-                    for (int r = 0; r < g.Size; r++)
+                    for (int j = 0; j < ow; j++, o++)
                     {
-                        int row = basis + (i * g.Stride + r) * g.Width + j * g.Stride;
-                        for (int s = 0; s < g.Size; s++)
+                        int best = basis + i * g.Stride * g.Width + j * g.Stride;
+                        T max = x[best];
+                        for (int r = 0; r < g.Size; r++)
                         {
-                            T v = x[row + s];
-                            if (v > max || (T.IsNaN(v) && !T.IsNaN(max)))
+                            int row = basis + (i * g.Stride + r) * g.Width + j * g.Stride;
+                            for (int s = 0; s < g.Size; s++)
                             {
-                                max = v;
-                                best = row + s;
+                                T v = x[row + s];
+                                if (v > max || (T.IsNaN(v) && !T.IsNaN(max)))
+                                {
+                                    max = v;
+                                    best = row + s;
+                                }
                             }
                         }
-                    }
 
-                    y[o] = max;
-                    argmax[o] = best;
+                        y[o] = max;
+                        argmax[o] = best;
+                    }
                 }
             }
         }
     }
 
     /// <summary>
-    /// The common 2×2, stride-2 window without bounds checks: four candidates per output, compared in the order of
-    /// the general loop (row by row), so the same element wins. <c>!(v &lt;= max) &amp;&amp; !IsNaN(max)</c> is the general
-    /// loop's <c>v &gt; max || (IsNaN(v) &amp;&amp; !IsNaN(max))</c>.
+    /// The common 2×2, stride-2 window: four candidates per output, compared in the order of the general loop (row by
+    /// row), so the same element wins. <c>!(v &lt;= max) &amp; !IsNaN(max)</c> is the general loop's
+    /// <c>v &gt; max || (IsNaN(v) &amp;&amp; !IsNaN(max))</c>; the choices are selects, not branches, because which of four
+    /// values wins is as good as random.
     /// </summary>
-    private static void MaxPool2x2<T>(in Pool2DGeometry g, ReadOnlySpan<T> x, Span<T> y, Span<int> argmax)
+    private static unsafe void MaxPool2x2<T>(in Pool2DGeometry g, T* x, T* y, int* argmax, int start, int end)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int width = g.Width, hw = g.Height * width, oh = g.OutHeight, ow = g.OutWidth, planes = g.Batch * g.Channels;
-        ref T input = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-        ref T output = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
-        ref int winners = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(argmax);
-        int o = 0;
-        for (int plane = 0; plane < planes; plane++)
+        int width = g.Width, hw = g.Height * width, oh = g.OutHeight, ow = g.OutWidth;
+        int o = start * oh * ow;
+        for (int plane = start; plane < end; plane++)
         {
             for (int i = 0; i < oh; i++)
             {
@@ -115,33 +128,66 @@ public static class Pooling
                 for (int j = 0; j < ow; j++, o++)
                 {
                     int k = top + 2 * j;
-                    T max = System.Runtime.CompilerServices.Unsafe.Add(ref input, k);
+                    T max = x[k];
                     int best = k;
-                    T v = System.Runtime.CompilerServices.Unsafe.Add(ref input, k + 1);
-                    if (!(v <= max) && !T.IsNaN(max))
-                    {
-                        max = v;
-                        best = k + 1;
-                    }
-
+                    Take(x[k + 1], k + 1, ref max, ref best);
                     k = bottom + 2 * j;
-                    v = System.Runtime.CompilerServices.Unsafe.Add(ref input, k);
-                    if (!(v <= max) && !T.IsNaN(max))
-                    {
-                        max = v;
-                        best = k;
-                    }
-
-                    v = System.Runtime.CompilerServices.Unsafe.Add(ref input, k + 1);
-                    if (!(v <= max) && !T.IsNaN(max))
-                    {
-                        max = v;
-                        best = k + 1;
-                    }
-
-                    System.Runtime.CompilerServices.Unsafe.Add(ref output, o) = max;
-                    System.Runtime.CompilerServices.Unsafe.Add(ref winners, o) = best;
+                    Take(x[k], k, ref max, ref best);
+                    Take(x[k + 1], k + 1, ref max, ref best);
+                    y[o] = max;
+                    argmax[o] = best;
                 }
+            }
+        }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Take<T>(T v, int index, ref T max, ref int best)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        bool take = !(v <= max) & !T.IsNaN(max);
+        int mask = -System.Runtime.CompilerServices.Unsafe.As<bool, byte>(ref take);
+        best = (best & ~mask) | (index & mask);
+        max = take ? v : max;
+    }
+
+    /// <summary>
+    /// Effectively computes <c>dx[argmax[o]] += dy[o]</c> for every output: each output's gradient goes to the input
+    /// that won its window (the other inputs are left as they are). Split across the kernel workers by planes, whose
+    /// winners lie in their own plane.
+    /// </summary>
+    /// <param name="g">The geometry.</param>
+    /// <param name="dy">The upstream gradient, N·C·OH·OW.</param>
+    /// <param name="argmax">The indices recorded by <see cref="MaxPool2D{T}"/>.</param>
+    /// <param name="dx">The gradient with respect to the input, added to.</param>
+    internal static unsafe void ScatterAdd<T>(in Pool2DGeometry g, ReadOnlySpan<T> dy, ReadOnlySpan<int> argmax, Span<T> dx)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ThrowHelper.RequireLength("MaxPool2DBackward", g.OutputLength, dy.Length, nameof(dy));
+        ThrowHelper.RequireLength("MaxPool2DBackward", g.OutputLength, argmax.Length, nameof(argmax));
+        ThrowHelper.RequireLength("MaxPool2DBackward", g.InputLength, dx.Length, nameof(dx));
+        fixed (T* pdy = dy, pdx = dx)
+        fixed (int* pw = argmax)
+        {
+            ParallelRange.Run(new ScatterKernel<T>(g.OutHeight * g.OutWidth, g.Height * g.Width, pdy, pw, pdx), g.Batch * g.Channels, 1, g.OutputLength * 2L);
+        }
+    }
+
+    private readonly unsafe struct ScatterKernel<T>(int outputsPerPlane, int inputsPerPlane, T* dy, int* argmax, T* dx) : IRangeKernel
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Run(int start, int end)
+        {
+            int first = start * inputsPerPlane, limit = end * inputsPerPlane;
+            for (int o = start * outputsPerPlane; o < end * outputsPerPlane; o++)
+            {
+                int index = argmax[o];
+                if ((uint)(index - first) >= (uint)(limit - first))
+                {
+                    ThrowHelper.ShapeMismatch("MaxPool2DBackward", $"winner index {index} of output {o} is outside its plane");
+                }
+
+                dx[index] += dy[o];
             }
         }
     }
@@ -158,10 +204,7 @@ public static class Pooling
         g.Validate("MaxPool2DBackward", dx.Length, dy.Length);
         ThrowHelper.RequireLength("MaxPool2DBackward", g.OutputLength, argmax.Length, nameof(argmax));
         dx[..g.InputLength].Clear();
-        for (int o = 0; o < g.OutputLength; o++)
-        {
-            dx[argmax[o]] += dy[o];
-        }
+        ScatterAdd(g, dy[..g.OutputLength], argmax, dx[..g.InputLength]);
     }
 
     /// <summary>Effectively computes <c>y[n, c, i, j] = (1 / size²) Σ over the window at (i·stride, j·stride)</c>.</summary>

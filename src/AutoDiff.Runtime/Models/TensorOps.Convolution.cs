@@ -132,12 +132,7 @@ public static partial class TensorOps
         }
 
         // Scatter straight into the gradient: one pass over the (small) output instead of two over the input.
-        Span<float> dx = xGradient.Span;
-        ReadOnlySpan<float> dy = resultGradient.ReadOnlySpan;
-        for (int o = 0; o < g.OutputLength; o++)
-        {
-            dx[winners[o]] += dy[o];
-        }
+        Pooling.ScatterAdd<float>(g, resultGradient.ReadOnlySpan, winners.AsSpan(0, g.OutputLength), xGradient.Span);
     }
 
     /// <summary>Average pooling over size × size windows with stride equal to the size, on [N, C, H, W].</summary>
