@@ -1768,6 +1768,11 @@ internal sealed class ReverseModeBuilder
 
             foreach (Stmt nested in IrWalker.Statements(new Block(new[] { statement }.ToEquatableArray())))
             {
+                if (nested is ForwardOnly forwardOnly && MentionsInText(forwardOnly.Code, array))
+                {
+                    return false;
+                }
+
                 foreach (Expr expression in IrWalker.OwnExpressions(nested))
                 {
                     int mentions = IrWalker.DescendantsAndSelf(expression).Count(e => e is VarRef v && v.Name == array);
@@ -1786,7 +1791,25 @@ internal sealed class ReverseModeBuilder
 
     private static bool StatementMentions(Stmt statement, string name) =>
         IrWalker.Statements(new Block(new[] { statement }.ToEquatableArray()))
-            .Any(s => IrWalker.OwnExpressions(s).Any(e => IrWalker.Mentions(e, name)));
+            .Any(s => IrWalker.OwnExpressions(s).Any(e => IrWalker.Mentions(e, name)) ||
+                      (s is ForwardOnly forwardOnly && MentionsInText(forwardOnly.Code, name)));
+
+    /// <summary>Whether C# text (a statement kept as the user wrote it) may use the identifier: any whole-word occurrence.</summary>
+    private static bool MentionsInText(string code, string name)
+    {
+        for (int at = code.IndexOf(name, System.StringComparison.Ordinal); at >= 0; at = code.IndexOf(name, at + 1, System.StringComparison.Ordinal))
+        {
+            bool startsWord = at == 0 || !(char.IsLetterOrDigit(code[at - 1]) || code[at - 1] == '_');
+            int end = at + name.Length;
+            bool endsWord = end == code.Length || !(char.IsLetterOrDigit(code[end]) || code[end] == '_');
+            if (startsWord && endsWord)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool LoopHeaderMentions(Loop loop, string name) =>
         (loop.Condition is not null && IrWalker.Mentions(loop.Condition, name)) ||

@@ -400,4 +400,44 @@ public static partial class ReductionFunctions
 
         return s * counter;
     }
+
+    /// <summary>The last value <see cref="Record"/> saw: a side effect the gradient must reproduce exactly.</summary>
+    public static long LastRecorded;
+
+    /// <summary>A call kept for its side effect (no derivative: its argument is an integer).</summary>
+    public static void Record(long value) => LastRecorded = value;
+
+    /// <summary>
+    /// A would-be scratch array that a side-effect call reads after the loop: the loop must not be preaccumulated with
+    /// the array treated as the iteration's own (its reverse would leave it holding an earlier iteration's values).
+    /// </summary>
+    [Differentiable]
+    public static double ScratchReadBySideEffectAfterLoop(double[] x)
+    {
+        int m = 2;
+        double[] h = new double[m];
+        double s = 0;
+        for (int i = 0; i + m <= x.Length; i++)
+        {
+            // Two passes per i, each overwriting h whole: the reverse of this loop restores h from a saved copy.
+            for (int c = 0; c < 2; c++)
+            {
+                for (int j = 0; j < m; j++)
+                {
+                    h[j] = x[i + j] * (x[i] + c);
+                }
+
+                double t = 0;
+                for (int j = 0; j < m; j++)
+                {
+                    t += h[j] * h[j];
+                }
+
+                s += t;
+            }
+        }
+
+        Record((long)(h[0] * 1e6));
+        return s;
+    }
 }

@@ -105,4 +105,15 @@ public sealed class ReductionGradientTests
     [Fact]
     public void Gradient_OfInnerLoopWithCounterAndElementPastTheEndWhenEmpty_MatchesFiniteDifferences() =>
         Check.Array(625, R.CounterAndElementAroundEmptyInnerLoop, R.CounterAndElementAroundEmptyInnerLoopGradient, lengths: new[] { 1, 2, 5 });
+
+    [Fact]
+    public void Gradient_OfReductionWhoseArrayASideEffectReadsAfterTheLoop_MatchesAndReproducesTheSideEffect()
+    {
+        Check.Array(626, R.ScratchReadBySideEffectAfterLoop, R.ScratchReadBySideEffectAfterLoopGradient, lengths: new[] { 2, 3, 6 });
+        double[] x = { 0.5, -1.25, 2.0, 0.75 };
+        R.ScratchReadBySideEffectAfterLoop(x);
+        long fromFunction = R.LastRecorded;
+        R.ScratchReadBySideEffectAfterLoopGradient(x, new double[x.Length]);
+        Assert.Equal(fromFunction, R.LastRecorded);
+    }
 }
