@@ -4,6 +4,7 @@ using Xunit;
 
 namespace AutoDiff.Runtime.Tests.Kernels;
 
+[Collection(KernelThreads.Name)]
 public class ConvolutionTests
 {
     private static double[] NaiveConv(in Conv2DGeometry g, double[] x, double[] w, double[] b)
@@ -104,20 +105,12 @@ public class ConvolutionTests
         double[] b = Reference.Random<double>(random, k), dy = Reference.Random<double>(random, g.OutputLength);
         double[] y = NaiveConv(g, x, wt, b);
         var (dx, dw, db) = NaiveBackward(g, x, wt, dy);
-        int saved = KernelSettings.MaxThreads;
-        try
+        foreach (int threads in new[] { 1, 2 })
         {
-            foreach (int threads in new[] { 1, 2 })
-            {
-                KernelSettings.MaxThreads = threads;
-                Run(x, wt, b, dy, 1e-12, $"double, {threads} threads");
-                Run(Array.ConvertAll(x, v => (float)v), Array.ConvertAll(wt, v => (float)v), Array.ConvertAll(b, v => (float)v),
-                    Array.ConvertAll(dy, v => (float)v), 2e-5, $"float, {threads} threads");
-            }
-        }
-        finally
-        {
-            KernelSettings.MaxThreads = saved;
+            using IDisposable scope = KernelThreads.Use(threads);
+            Run(x, wt, b, dy, 1e-12, $"double, {threads} threads");
+            Run(Array.ConvertAll(x, v => (float)v), Array.ConvertAll(wt, v => (float)v), Array.ConvertAll(b, v => (float)v),
+                Array.ConvertAll(dy, v => (float)v), 2e-5, $"float, {threads} threads");
         }
 
         void Run<T>(T[] xs, T[] ws, T[] bs, T[] dys, double tolerance, string what)

@@ -5,6 +5,7 @@ using CsCheck;
 
 namespace AutoDiff.Runtime.Tests.Kernels;
 
+[Collection(KernelThreads.Name)]
 public class GemmTests
 {
     /// <summary>The textbook triple loop, accumulated in double.</summary>
@@ -152,17 +153,9 @@ public class GemmTests
     [InlineData(2)]
     public void LargeProblem_MatchesNaive_AtEachThreadCount(int threads)
     {
-        int saved = KernelSettings.MaxThreads;
-        try
-        {
-            KernelSettings.MaxThreads = threads;
-            Check<float>(threads, false, false, 300, 290, 270, 1.0, 0.0, 0);
-            Check<float>(threads + 7, true, true, 97, 301, 150, 1.0, 1.0, 0);
-        }
-        finally
-        {
-            KernelSettings.MaxThreads = saved;
-        }
+        using IDisposable scope = KernelThreads.Use(threads);
+        Check<float>(threads, false, false, 300, 290, 270, 1.0, 0.0, 0);
+        Check<float>(threads + 7, true, true, 97, 301, 150, 1.0, 1.0, 0);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Xunit;
 
 namespace AutoDiff.Runtime.Tests.Kernels;
 
+[Collection(KernelThreads.Name)]
 public class LayerTests
 {
     private static double[] NaivePool(in Pool2DGeometry g, double[] x, bool max)
@@ -99,34 +100,26 @@ public class LayerTests
     {
         // 64 × 32 planes of 26 × 26 (the seed CNN's first pooling): far past the size at which planes are split
         // across the kernel workers; with a 3-wide window the general loop is split too.
-        int saved = KernelSettings.MaxThreads;
-        try
+        using IDisposable scope = KernelThreads.Use(threads);
+        foreach (var g in new[] { new Pool2DGeometry(64, 32, 26, 26, 2, 2), new Pool2DGeometry(16, 32, 27, 27, 3, 3) })
         {
-            KernelSettings.MaxThreads = threads;
-            foreach (var g in new[] { new Pool2DGeometry(64, 32, 26, 26, 2, 2), new Pool2DGeometry(16, 32, 27, 27, 3, 3) })
+            var random = new Random(g.Size);
+            float[] x = Reference.Random<float>(random, g.InputLength);
+            var y = new float[g.OutputLength];
+            var argmax = new int[g.OutputLength];
+            Pooling.MaxPool2D<float>(g, x, y, argmax);
+            Assert.Equal(Array.ConvertAll(NaivePool(g, Array.ConvertAll(x, v => (double)v), true), v => (float)v), y);
+
+            float[] dy = Reference.Random<float>(random, g.OutputLength);
+            var dx = new float[g.InputLength];
+            Pooling.MaxPool2DBackward<float>(g, dy, argmax, dx);
+            var expected = new float[g.InputLength];
+            for (int o = 0; o < g.OutputLength; o++)
             {
-                var random = new Random(g.Size);
-                float[] x = Reference.Random<float>(random, g.InputLength);
-                var y = new float[g.OutputLength];
-                var argmax = new int[g.OutputLength];
-                Pooling.MaxPool2D<float>(g, x, y, argmax);
-                Assert.Equal(Array.ConvertAll(NaivePool(g, Array.ConvertAll(x, v => (double)v), true), v => (float)v), y);
-
-                float[] dy = Reference.Random<float>(random, g.OutputLength);
-                var dx = new float[g.InputLength];
-                Pooling.MaxPool2DBackward<float>(g, dy, argmax, dx);
-                var expected = new float[g.InputLength];
-                for (int o = 0; o < g.OutputLength; o++)
-                {
-                    expected[argmax[o]] += dy[o];
-                }
-
-                Assert.Equal(expected, dx);
+                expected[argmax[o]] += dy[o];
             }
-        }
-        finally
-        {
-            KernelSettings.MaxThreads = saved;
+
+            Assert.Equal(expected, dx);
         }
     }
 
@@ -136,26 +129,18 @@ public class LayerTests
     public void LargeElementwise_SplitAcrossThreads_MatchesTheScalarRule(int threads)
     {
         // 300 001 elements: split into parts of whole 1024-element blocks, plus a scalar tail.
-        int saved = KernelSettings.MaxThreads;
-        try
+        using IDisposable scope = KernelThreads.Use(threads);
+        var random = new Random(5);
+        float[] x = Reference.Random<float>(random, 300_001);
+        float[] dy = Reference.Random<float>(random, x.Length);
+        var y = new float[x.Length];
+        var dx = new float[x.Length];
+        Activations.Relu<float>(x, y);
+        Activations.ReluBackward<float>(x, dy, dx);
+        for (int i = 0; i < x.Length; i++)
         {
-            KernelSettings.MaxThreads = threads;
-            var random = new Random(5);
-            float[] x = Reference.Random<float>(random, 300_001);
-            float[] dy = Reference.Random<float>(random, x.Length);
-            var y = new float[x.Length];
-            var dx = new float[x.Length];
-            Activations.Relu<float>(x, y);
-            Activations.ReluBackward<float>(x, dy, dx);
-            for (int i = 0; i < x.Length; i++)
-            {
-                Assert.Equal(x[i] > 0 ? x[i] : 0f, y[i]);
-                Assert.Equal(x[i] > 0 ? dy[i] : 0f, dx[i]);
-            }
-        }
-        finally
-        {
-            KernelSettings.MaxThreads = saved;
+            Assert.Equal(x[i] > 0 ? x[i] : 0f, y[i]);
+            Assert.Equal(x[i] > 0 ? dy[i] : 0f, dx[i]);
         }
     }
 
