@@ -241,6 +241,35 @@ public sealed class SnapshotTests
                 }
             }
             """ },
+        { "ReductionWithScratchArray", "SoftmaxScore", """
+            public static partial class Functions
+            {
+                // Per sample: scores into a scratch array that each sample overwrites whole, then a log-sum-exp.
+                [Differentiable]
+                public static double SoftmaxScore(double[] w, [NoDerivative] double[] x, int n, int k)
+                {
+                    double[] scores = new double[k];
+                    double total = 0;
+                    for (int i = 0; i < n; i++)
+                    {
+                        for (int c = 0; c < k; c++)
+                        {
+                            scores[c] = w[c] * x[i];
+                        }
+
+                        double sum = 0;
+                        for (int c = 0; c < k; c++)
+                        {
+                            sum += Math.Exp(scores[c]);
+                        }
+
+                        total += Math.Log(sum);
+                    }
+
+                    return total;
+                }
+            }
+            """ },
     };
 
     [Theory]
