@@ -126,10 +126,16 @@ internal static class Peephole
     /// <param name="nodes">The statements.</param>
     /// <param name="counters">Names of the method's <c>int</c> locals and parameters.</param>
     /// <param name="arrays">Names of the method's arrays (the user's, not the adjoints the generated code writes).</param>
-    public static List<Node> PromoteInvariantAccumulations(List<Node> nodes, ISet<string>? counters = null, ISet<string>? arrays = null)
+    /// <param name="spans">Arrays and spans the generated code indexes (the user's, the adjoints, the buffers), with their
+    /// element types: inside such a loop they are indexed through a span local declared just before it. A span made
+    /// right before the loop is a short-lived value the JIT keeps in registers, where a method-long array variable is
+    /// spilled and reloaded from the stack on every iteration once the method has more live arrays than registers.</param>
+    public static List<Node> PromoteInvariantAccumulations(List<Node> nodes, ISet<string>? counters = null, ISet<string>? arrays = null,
+        IReadOnlyDictionary<string, string>? spans = null)
     {
         int counter = 0;
-        return Promote(nodes, ref counter, counters ?? new HashSet<string>(), arrays ?? new HashSet<string>());
+        return Promote(nodes, ref counter, counters ?? new HashSet<string>(), arrays ?? new HashSet<string>(),
+            spans ?? new Dictionary<string, string>());
     }
 
     private static readonly Regex Step = new(@"^(?<name>[A-Za-z_][A-Za-z0-9_]*)(?:\+\+|--);$", RegexOptions.CultureInvariant);
@@ -141,7 +147,7 @@ internal static class Peephole
     private static readonly Regex AnyCall = new(@"[A-Za-z0-9_]\(", RegexOptions.CultureInvariant);
 
     private static bool PromoteStraightLine(List<Node> body, HashSet<string> changing, string header, ISet<string> counters, ISet<string> arrays,
-        List<Node> before, List<Node> after, ref int counter)
+        IReadOnlyDictionary<string, string> spans, List<Node> before, List<Node> after, ref int counter)
     {
         if (body.Exists(n => n is not Line and not Comment))
         {
@@ -223,10 +229,46 @@ internal static class Peephole
             changed = true;
         }
 
+        // Index the arrays through span locals made just before the loop (see PromoteInvariantAccumulations).
+        var indexed = new List<string>();
+        foreach (Node node in body)
+        {
+            if (node is Line line)
+            {
+                foreach (Match access in ElementRead.Matches(line.Text))
+                {
+                    string array = access.Groups["array"].Value;
+                    if (spans.ContainsKey(array) && !changing.Contains(array) && !indexed.Contains(array) && !Regex.IsMatch(header, @"(?<![A-Za-z0-9_.])" + Regex.Escape(array) + @"\["))
+                    {
+                        indexed.Add(array);
+                    }
+                }
+            }
+        }
+
+        foreach (string array in indexed)
+        {
+            var access = new Regex(@"(?<![A-Za-z0-9_.])" + Regex.Escape(array) + @"\[", RegexOptions.CultureInvariant);
+            bool written = body.OfType<Line>().Any(l =>
+                ElementRead.Match(l.Text) is { Success: true, Index: 0 } target && target.Groups["array"].Value == array &&
+                AssignedName.IsMatch(l.Text.Substring(target.Length).Insert(0, "x")));
+            string local = "_" + array.TrimStart('@', '_') + (++counter).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            before.Add(new Line($"global::System.{(written ? "Span" : "ReadOnlySpan")}<{spans[array]}> {local} = {array};"));
+            for (int i = 0; i < body.Count; i++)
+            {
+                if (body[i] is Line line)
+                {
+                    body[i] = new Line(access.Replace(line.Text, local + "["));
+                }
+            }
+
+            changed = true;
+        }
+
         return changed;
     }
 
-    private static List<Node> Promote(List<Node> nodes, ref int counter, ISet<string> counters, ISet<string> arrays)
+    private static List<Node> Promote(List<Node> nodes, ref int counter, ISet<string> counters, ISet<string> arrays, IReadOnlyDictionary<string, string> spans)
     {
         var output = new List<Node>(nodes.Count);
         foreach (Node node in nodes)
@@ -237,7 +279,7 @@ internal static class Peephole
                 continue;
             }
 
-            var body = Promote(block.Body, ref counter, counters, arrays);
+            var body = Promote(block.Body, ref counter, counters, arrays, spans);
             Match loop = CountedLoop.Match(block.Header);
             if (block.Trailer is not null || !loop.Success || loop.Groups["cv"].Value != loop.Groups["v"].Value)
             {
@@ -272,7 +314,7 @@ internal static class Peephole
                 after.Add(new Line($"{array}[{index}] = {local};"));
             }
 
-            PromoteStraightLine(body, changing, block.Header, counters, arrays, before, after, ref counter);
+            PromoteStraightLine(body, changing, block.Header, counters, arrays, spans, before, after, ref counter);
             if (before.Count == 0)
             {
                 output.Add(block with { Body = body });

@@ -216,7 +216,7 @@ internal sealed class ReverseModeBuilder
 
         lines.Blank();
         lines.Comment("Forward sweep: the original computation, saving what the reverse sweep needs.");
-        lines.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Forward)), CounterNames(), ArrayNames()));
+        lines.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Forward)), CounterNames(), ArrayNames(), SpanTypes()));
         lines.Blank();
         bool keepOutput = output is not null && _reverseReads.Contains(output.Name);
         if (keepOutput)
@@ -246,7 +246,7 @@ internal sealed class ReverseModeBuilder
             lines.Line($"{_names.Of(_method.ReturnType)} {_adjointNames[_resultName]} = 1;");
         }
 
-        lines.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Reverse)), CounterNames(), ArrayNames()));
+        lines.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Reverse)), CounterNames(), ArrayNames(), SpanTypes()));
         foreach (ParameterModel parameter in _reassignedTensorParameters)
         {
             string local = _adjointNames[parameter.Name];
@@ -319,7 +319,7 @@ internal sealed class ReverseModeBuilder
 
         forward.Blank();
         forward.Comment("Forward sweep: the original computation, recording what the reverse sweep needs.");
-        forward.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Forward)), CounterNames(), ArrayNames()));
+        forward.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Forward)), CounterNames(), ArrayNames(), SpanTypes()));
         forward.Blank();
         forward.Comment($"Leave this call's values for {_method.Name}Reverse, which pops them in reverse order.");
         foreach ((string type, string name, _) in _hoisted)
@@ -376,7 +376,7 @@ internal sealed class ReverseModeBuilder
             reverse.Line($"global::AutoDiff.Tensor? {_adjointNames[_resultName]} = resultGradient ?? global::AutoDiff.CompilerServices.TensorArena.RentZeroedOrAllocate(result.Shape);");
         }
 
-        reverse.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Reverse)), CounterNames(), ArrayNames()));
+        reverse.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Reverse)), CounterNames(), ArrayNames(), SpanTypes()));
         foreach (ParameterModel parameter in _reassignedTensorParameters)
         {
             string local = _adjointNames[parameter.Name];
@@ -395,6 +395,46 @@ internal sealed class ReverseModeBuilder
     /// <summary>The method's own arrays and spans, as printed (not the adjoint buffers the generated code adds).</summary>
     private ISet<string> ArrayNames() => new HashSet<string>(
         _types.Where(p => p.Value.IsCollection).Select(p => Identifiers.Escape(p.Key)), System.StringComparer.Ordinal);
+
+    /// <summary>Buffers a fused loop accumulates into, with their element types (for <see cref="SpanTypes"/>).</summary>
+    private readonly Dictionary<string, string> _bufferElements = new(System.StringComparer.Ordinal);
+
+    /// <summary>
+    /// Every array or span the generated code indexes, as printed, with its element type: the method's own, their
+    /// adjoints and gradient outputs, and preaccumulation buffers. Empty for forward-over-reverse (dual) code.
+    /// </summary>
+    private IReadOnlyDictionary<string, string> SpanTypes()
+    {
+        var result = new Dictionary<string, string>(System.StringComparer.Ordinal);
+        if (!ReferenceEquals(_names, TypeNames.Plain))
+        {
+            return result;
+        }
+
+        foreach (KeyValuePair<string, TypeRef> pair in _types)
+        {
+            if (pair.Value.IsCollection && pair.Value.Element is ScalarKind.Double or ScalarKind.Float or ScalarKind.Int)
+            {
+                result[Identifiers.Escape(pair.Key)] = pair.Value.ElementName;
+                if (_adjointNames.TryGetValue(pair.Key, out string? adjoint) && pair.Value.IsFloatingCollection)
+                {
+                    result[adjoint] = pair.Value.ElementName;
+                }
+            }
+        }
+
+        foreach (KeyValuePair<string, string> buffer in _bufferElements)
+        {
+            result[buffer.Key] = buffer.Value;
+        }
+
+        // Only a method with more live arrays than the JIT has registers for needs the hint; in a small one the
+        // arrays stay in registers anyway, and the JIT's bounds-check removal for `i < a.Length` works on the array.
+        return result.Count >= SpanHintArrays ? result : new Dictionary<string, string>();
+    }
+
+    /// <summary>The number of arrays from which inner loops index through span locals (x64 has 14 usable integer registers).</summary>
+    private const int SpanHintArrays = 12;
 
     public static string ArenaField(MethodModel method) => "_" + method.Name + "Workspace";
 
@@ -1548,6 +1588,10 @@ internal sealed class ReverseModeBuilder
             {
                 buffers[input] = _namer.Numbered("_g_" + input + "_");
                 _adjointNames[input] = buffers[input];
+                if (_types[input].IsFloatingCollection)
+                {
+                    _bufferElements[buffers[input]] = _types[input].ElementName;
+                }
             }
         }
 
