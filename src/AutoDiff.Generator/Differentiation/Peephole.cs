@@ -252,7 +252,8 @@ internal static class Peephole
             bool written = body.OfType<Line>().Any(l =>
                 ElementRead.Match(l.Text) is { Success: true, Index: 0 } target && target.Groups["array"].Value == array &&
                 AssignedName.IsMatch(l.Text.Substring(target.Length).Insert(0, "x")));
-            string local = "_" + array.TrimStart('@', '_') + (++counter).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            // Named after the array; each promoted loop has its own block, and one loop names an array once.
+            string local = "_" + array.TrimStart('@', '_') + "Span";
             before.Add(new Line($"global::System.{(written ? "Span" : "ReadOnlySpan")}<{spans[array]}> {local} = {array};"));
             for (int i = 0; i < body.Count; i++)
             {
@@ -321,7 +322,9 @@ internal static class Peephole
                 continue;
             }
 
-            string firstIteration = Regex.Replace(loop.Groups["cond"].Value, @"(?<![A-Za-z0-9_])" + Regex.Escape(loop.Groups["v"].Value) + @"(?![A-Za-z0-9_])", "(" + loop.Groups["init"].Value + ")");
+            string init = loop.Groups["init"].Value;
+            string start = Regex.IsMatch(init, @"^[A-Za-z0-9_.]+$") ? init : "(" + init + ")";
+            string firstIteration = Regex.Replace(loop.Groups["cond"].Value, @"(?<![A-Za-z0-9_])" + Regex.Escape(loop.Groups["v"].Value) + @"(?![A-Za-z0-9_])", start);
             var guarded = new List<Node> { new Comment("the loop does not move these values: keep them in locals across it") };
             guarded.AddRange(before);
             guarded.Add(block with { Body = body });
