@@ -80,7 +80,11 @@ internal readonly struct Code
         return new Code(c + " ? " + t + " : " + f, Conditional);
     }
 
-    /// <summary><c>a * b</c>, dropping a factor that is the literal one.</summary>
+    /// <summary>
+    /// <c>a * b</c>, dropping a factor that is the literal one, and folding two literal factors into one
+    /// (<c>2 * b * 100d</c> becomes <c>200d * b</c>) when one of them is a power of two: scaling by a power of two is
+    /// exact, so the folded product rounds exactly as the original did.
+    /// </summary>
     public static Code Multiply(Code left, Code right)
     {
         if (IsOne(left.Text))
@@ -88,7 +92,113 @@ internal readonly struct Code
             return right;
         }
 
-        return IsOne(right.Text) ? left : Binary(left, "*", right);
+        if (IsOne(right.Text))
+        {
+            return left;
+        }
+
+        if (TryFold(left, right, out Code folded) || TryFold(right, left, out folded))
+        {
+            return folded;
+        }
+
+        return Binary(left, "*", right);
+    }
+
+    /// <summary>
+    /// <c>2 * p</c> for a product <paramref name="product"/>, folding the 2 into a literal factor
+    /// (<c>b * 100d</c> → <c>200d * b</c>): exact, since doubling is.
+    /// </summary>
+    public static string Twice(string product)
+    {
+        var two = Atom("2");
+        string[] factors = product.Split(new[] { " * " }, StringSplitOptions.None);
+        if (factors.Length == 2)
+        {
+            for (int i = 0; i < 2; i++)
+            {
+                if (TryFold(new Code("2 * " + factors[1 - i], Multiplicative), Atom(factors[i]), out Code folded))
+                {
+                    return folded.Text;
+                }
+            }
+        }
+
+        return Multiply(two, new Code(product, Multiplicative)).Text;
+    }
+
+    /// <summary><c>(k * x) * c</c> → <c>(k·c) * x</c> for literals k and c, one a power of two, and a simple x.</summary>
+    private static bool TryFold(Code product, Code literal, out Code folded)
+    {
+        folded = default;
+        if (!TryLiteral(literal.Text, out double c, out char cKind) || product.Precedence != Multiplicative)
+        {
+            return false;
+        }
+
+        int star = product.Text.IndexOf(" * ", StringComparison.Ordinal);
+        if (star < 0 || !TryLiteral(product.Text.Substring(0, star), out double k, out char kKind))
+        {
+            return false;
+        }
+
+        string rest = product.Text.Substring(star + 3);
+        if (!IsIdentifierOrNumber(rest) && !IsElementAccess(rest) || !(IsPowerOfTwo(k) || IsPowerOfTwo(c)))
+        {
+            return false;
+        }
+
+        double value = k * c;
+        char kind = kKind == 'd' || cKind == 'd' ? 'd' : kKind == 'f' || cKind == 'f' ? 'f' : 'i';
+        if (double.IsInfinity(value) || kind == 'i' && (Math.Abs(value) > 1 << 24 || value != Math.Floor(value)) ||
+            kind == 'f' && (float)value != value)
+        {
+            return false;
+        }
+
+        Code factor = kind == 'i' ? Atom(((long)value).ToString(CultureInfo.InvariantCulture)) : Number(value, kind == 'f');
+        if (value < 0)
+        {
+            factor = new Code(factor.Text, Unary);
+        }
+
+        folded = Binary(factor, "*", Atom(rest));
+        return true;
+    }
+
+    /// <summary>A literal as generated code writes it: <c>2</c> (int), <c>0.5f</c> (float), <c>100d</c> or <c>0.5</c> (double).</summary>
+    private static bool TryLiteral(string text, out double value, out char kind)
+    {
+        kind = text.EndsWith("f", StringComparison.Ordinal) ? 'f'
+            : text.EndsWith("d", StringComparison.Ordinal) || text.IndexOfAny(new[] { '.', 'E', 'e' }) >= 0 ? 'd'
+            : 'i';
+        string digits = kind == 'i' || text.IndexOfAny(new[] { 'f', 'd' }) < 0 ? text : text.Substring(0, text.Length - 1);
+        return double.TryParse(digits, NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value) &&
+               !double.IsInfinity(value) && !double.IsNaN(value) && digits.Length > 0 && (char.IsDigit(digits[0]) || digits[0] == '-');
+    }
+
+    /// <summary>The value of a literal as generated code writes it.</summary>
+    public static bool TryLiteralValue(string text, out double value) => TryLiteral(text, out value, out _);
+
+    /// <summary>True for ±2^k: multiplying by it is exact (short of overflow and underflow).</summary>
+    public static bool IsPowerOfTwo(double value)
+    {
+        double magnitude = Math.Abs(value);
+        if (magnitude == 0 || double.IsInfinity(magnitude))
+        {
+            return false;
+        }
+
+        long bits = BitConverter.DoubleToInt64Bits(magnitude);
+        return (bits & 0xFFFFFFFFFFFFFL) == 0 && (bits >> 52) != 0;
+    }
+
+    /// <summary><c>x[i]</c> or <c>x[i + 1]</c>: a name indexed once, with no nested brackets.</summary>
+    private static bool IsElementAccess(string text)
+    {
+        int open = text.IndexOf('[');
+        return open > 0 && text.EndsWith("]", StringComparison.Ordinal) && text.IndexOf('[', open + 1) < 0 &&
+               IsIdentifierOrNumber(text.Substring(0, open)) && text.IndexOf('(') < 0;
     }
 
     public static Code Negate(Code operand) => Prefix("-", operand);

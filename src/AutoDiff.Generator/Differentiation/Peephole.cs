@@ -8,7 +8,7 @@ namespace AutoDiff.Generator.Differentiation;
 /// Small clean-ups on generated statements, as a person would write them: consecutive accumulations into the same
 /// adjoint (<c>d += a; d += b;</c>) become one (<c>d += a + b;</c>), one read-modify-write instead of several.
 /// </summary>
-internal static class Peephole
+internal static partial class Peephole
 {
     private static readonly Regex Accumulation = new(@"^(?<target>[A-Za-z_@][A-Za-z0-9_\[\] +\-*]*?) (?<op>[+-])= (?<value>.+);$", RegexOptions.CultureInvariant);
 
@@ -37,7 +37,7 @@ internal static class Peephole
                 string value = second.Groups["value"].Value;
                 string firstValue = first.Groups["value"].Value;
                 string combined = op == second.Groups["op"].Value
-                    ? (SameProduct(firstValue, value) ? "2 * " + (IsProduct(firstValue) ? firstValue : "(" + firstValue + ")") : firstValue + " + " + value)
+                    ? (SameProduct(firstValue, value) ? (IsProduct(firstValue) ? Code.Twice(firstValue) : "2 * (" + firstValue + ")") : firstValue + " + " + value)
                     : firstValue + " - " + (IsAtom(value) ? value : "(" + value + ")");
                 output.RemoveAt(previousIndex);
                 output.Add(new Line($"{target} {op}= {combined};"));
@@ -130,12 +130,15 @@ internal static class Peephole
     /// element types: inside such a loop they are indexed through a span local declared just before it. A span made
     /// right before the loop is a short-lived value the JIT keeps in registers, where a method-long array variable is
     /// spilled and reloaded from the stack on every iteration once the method has more live arrays than registers.</param>
+    /// <param name="scalarOutputs">The method's scalar gradient outputs (<c>out double dw</c>): a loop that only adds to
+    /// one keeps the sum in a local and stores it once after the loop, where adding through the reference would store
+    /// and reload it on every iteration.</param>
     public static List<Node> PromoteInvariantAccumulations(List<Node> nodes, ISet<string>? counters = null, ISet<string>? arrays = null,
-        IReadOnlyDictionary<string, string>? spans = null)
+        IReadOnlyDictionary<string, string>? spans = null, ISet<string>? scalarOutputs = null)
     {
         int counter = 0;
         return Promote(nodes, ref counter, counters ?? new HashSet<string>(), arrays ?? new HashSet<string>(),
-            spans ?? new Dictionary<string, string>());
+            spans ?? new Dictionary<string, string>(), scalarOutputs ?? new HashSet<string>());
     }
 
     private static readonly Regex Step = new(@"^(?<name>[A-Za-z_][A-Za-z0-9_]*)(?:\+\+|--);$", RegexOptions.CultureInvariant);
@@ -269,7 +272,8 @@ internal static class Peephole
         return changed;
     }
 
-    private static List<Node> Promote(List<Node> nodes, ref int counter, ISet<string> counters, ISet<string> arrays, IReadOnlyDictionary<string, string> spans)
+    private static List<Node> Promote(List<Node> nodes, ref int counter, ISet<string> counters, ISet<string> arrays, IReadOnlyDictionary<string, string> spans,
+        ISet<string> scalarOutputs)
     {
         var output = new List<Node>(nodes.Count);
         foreach (Node node in nodes)
@@ -280,7 +284,7 @@ internal static class Peephole
                 continue;
             }
 
-            var body = Promote(block.Body, ref counter, counters, arrays, spans);
+            var body = Promote(block.Body, ref counter, counters, arrays, spans, scalarOutputs);
             Match loop = CountedLoop.Match(block.Header);
             if (block.Trailer is not null || !loop.Success || loop.Groups["cv"].Value != loop.Groups["v"].Value)
             {
@@ -315,6 +319,7 @@ internal static class Peephole
                 after.Add(new Line($"{array}[{index}] = {local};"));
             }
 
+            PromoteScalarOutputs(body, block.Header, scalarOutputs, before, after, ref counter);
             PromoteStraightLine(body, changing, block.Header, counters, arrays, spans, before, after, ref counter);
             if (before.Count == 0)
             {
@@ -333,6 +338,48 @@ internal static class Peephole
         }
 
         return output;
+    }
+
+    /// <summary>Accumulations into a scalar gradient output (a reference) that the loop only adds to go through a local.</summary>
+    private static void PromoteScalarOutputs(List<Node> body, string header, ISet<string> scalarOutputs, List<Node> before, List<Node> after, ref int counter)
+    {
+        if (scalarOutputs.Count == 0 || LeavesMethod(body))
+        {
+            return;
+        }
+
+        foreach (string output in scalarOutputs.OrderBy(o => o, System.StringComparer.Ordinal))
+        {
+            Regex mention = MentionOf(output);
+            var uses = new List<int>();
+            bool alone = !mention.IsMatch(header);
+            for (int i = 0; i < body.Count && alone; i++)
+            {
+                if (!Mentions(body[i], mention))
+                {
+                    continue;
+                }
+
+                alone = body[i] is Line line && SimpleAccumulation.Match(line.Text) is { Success: true } accumulation &&
+                        accumulation.Groups["target"].Value == output && !mention.IsMatch(accumulation.Groups["value"].Value);
+                uses.Add(i);
+            }
+
+            if (!alone || uses.Count == 0)
+            {
+                continue;
+            }
+
+            string local = "_acc" + (++counter).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            before.Add(new Line($"var {local} = {output};"));
+            foreach (int i in uses)
+            {
+                Match accumulation = SimpleAccumulation.Match(((Line)body[i]).Text);
+                body[i] = new Line($"{local} {accumulation.Groups["op"].Value}= {accumulation.Groups["value"].Value};");
+            }
+
+            after.Add(new Line($"{output} = {local};"));
+        }
     }
 
     private static void CollectAssigned(List<Node> nodes, HashSet<string> names)

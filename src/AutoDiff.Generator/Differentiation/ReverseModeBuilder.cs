@@ -189,6 +189,14 @@ internal sealed class ReverseModeBuilder
             return BuildSplit(diff);
         }
 
+        // The forward sweep is cleaned up first: a stencil loop may write a gradient output whole, and then the
+        // prologue does not clear it.
+        var uncleared = new Dictionary<string, string>(System.StringComparer.Ordinal);
+        List<Node> forward = Peephole.PromoteInvariantAccumulations(
+            Peephole.HoistPowerOfTwoScales(Peephole.InitializeOnFirstAccumulation(Peephole.CarryStencilAccumulations(Peephole.MergeAccumulations(diff.Forward), AdjointArrayTypes(), ClearedOutputs(), uncleared)), ScalarOutputs()),
+            CounterNames(), ArrayNames(), SpanTypes(), ScalarOutputs());
+        _unclearedOutputs = uncleared;
+
         var lines = new CodeBuilder();
         if (_usesArena)
         {
@@ -216,7 +224,7 @@ internal sealed class ReverseModeBuilder
 
         lines.Blank();
         lines.Comment("Forward sweep: the original computation, saving what the reverse sweep needs.");
-        lines.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Forward)), CounterNames(), ArrayNames(), SpanTypes()));
+        lines.AddRange(forward);
         lines.Blank();
         bool keepOutput = output is not null && _reverseReads.Contains(output.Name);
         if (keepOutput)
@@ -246,7 +254,7 @@ internal sealed class ReverseModeBuilder
             lines.Line($"{_names.Of(_method.ReturnType)} {_adjointNames[_resultName]} = 1;");
         }
 
-        lines.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Reverse)), CounterNames(), ArrayNames(), SpanTypes()));
+        lines.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Reverse)), CounterNames(), ArrayNames(), SpanTypes(), ScalarOutputs()));
         foreach (ParameterModel parameter in _reassignedTensorParameters)
         {
             string local = _adjointNames[parameter.Name];
@@ -395,6 +403,52 @@ internal sealed class ReverseModeBuilder
     /// <summary>The method's own arrays and spans, as printed (not the adjoint buffers the generated code adds).</summary>
     private ISet<string> ArrayNames() => new HashSet<string>(
         _types.Where(p => p.Value.IsCollection).Select(p => Identifiers.Escape(p.Key)), System.StringComparer.Ordinal);
+
+    /// <summary>
+    /// Gradient outputs a loop of the forward sweep writes whole, with the condition under which that loop does not
+    /// run: only then does the prologue clear them.
+    /// </summary>
+    private IReadOnlyDictionary<string, string> _unclearedOutputs = new Dictionary<string, string>(System.StringComparer.Ordinal);
+
+    /// <summary>The adjoint arrays and gradient outputs of the method's floating arrays, with element types.</summary>
+    private IReadOnlyDictionary<string, string> AdjointArrayTypes()
+    {
+        var result = new Dictionary<string, string>(System.StringComparer.Ordinal);
+        if (!ReferenceEquals(_names, TypeNames.Plain))
+        {
+            return result;
+        }
+
+        foreach (KeyValuePair<string, TypeRef> pair in _types)
+        {
+            if (pair.Value.IsFloatingCollection && _adjointNames.TryGetValue(pair.Key, out string? adjoint))
+            {
+                result[adjoint] = pair.Value.ElementName;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Scalar gradient outputs (<c>out double dw</c>), which the prologue sets to zero.</summary>
+    private ISet<string> ScalarOutputs() => new HashSet<string>(
+        _split ? Enumerable.Empty<string>() : _method.Parameters.Where(p => p.GradientName is not null && p.Type.IsFloating).Select(p => p.GradientName!),
+        System.StringComparer.Ordinal);
+
+    /// <summary>Gradient outputs the prologue clears (array and span parameters), with their parameter's name.</summary>
+    private IReadOnlyDictionary<string, string> ClearedOutputs()
+    {
+        var result = new Dictionary<string, string>(System.StringComparer.Ordinal);
+        foreach (ParameterModel parameter in _method.Parameters)
+        {
+            if (parameter.GradientName is not null && !parameter.Type.IsFloating && !parameter.Type.IsTensor && parameter.Type.IsFloatingCollection)
+            {
+                result[parameter.GradientName] = Identifiers.Escape(parameter.Name);
+            }
+        }
+
+        return result;
+    }
 
     /// <summary>Buffers a fused loop accumulates into, with their element types (for <see cref="SpanTypes"/>).</summary>
     private readonly Dictionary<string, string> _bufferElements = new(System.StringComparer.Ordinal);
@@ -2276,7 +2330,15 @@ internal sealed class ReverseModeBuilder
             else
             {
                 lines.Line($"global::AutoDiff.CompilerServices.GradientBuffer.CheckLength({parameter.GradientName}.Length, {Identifiers.Escape(parameter.Name)}.Length, \"{parameter.GradientName}\", \"{parameter.Name}\");");
-                lines.Line($"{parameter.GradientName}.Clear();");
+                if (_unclearedOutputs.TryGetValue(parameter.GradientName, out string? notWritten))
+                {
+                    lines.Line($"// The forward sweep's loop writes {parameter.GradientName} whole when it runs.");
+                    lines.Line($"if ({notWritten}) {parameter.GradientName}.Clear();");
+                }
+                else
+                {
+                    lines.Line($"{parameter.GradientName}.Clear();");
+                }
             }
         }
 

@@ -46,7 +46,9 @@ internal static class Check
         foreach (int n in lengths ?? DefaultLengths)
         {
             double[] x = s.Array(n, lo, hi);
+            // The contract: gradient outputs are overwritten, never read. Garbage in them must not show.
             double[] g = new double[n];
+            System.Array.Fill(g, double.NaN);
             double value = gradient((double[])x.Clone(), g);
             Assert.Equal(f((double[])x.Clone()), value);
             FiniteDifference.AssertGradient(f, x, g, label: $"n={n}");
@@ -63,6 +65,7 @@ internal static class Check
             double[] x = s.Array(n, lo, hi);
             double c = s.Next(clo, chi);
             double[] g = new double[n];
+            System.Array.Fill(g, double.NaN);
             double value = gradient((double[])x.Clone(), c, g, out double dc);
             Assert.Equal(f((double[])x.Clone(), c), value);
             FiniteDifference.AssertGradient(p => f(p[..n], p[n]), Pack.Concat(x, new[] { c }), Pack.Concat(g, new[] { dc }), label: $"n={n}");

@@ -37,16 +37,22 @@ namespace Demo
             // line 20: return x;
             d_x += d_result;
             // line 13: do … while (steps < 20), backwards
-            for (int _iteration1 = _iterations1; _iteration1 > 0; _iteration1--)
+            if (_iterations1 > 0)
             {
-                x = _doubleTape.Pop();
-                // line 15: x = 0.5 * (x + a / x);
-                double _adj1 = d_x;
-                d_x = 0;
-                double _adj2 = _adj1 * 0.5d;
-                d_x += _adj2;
-                da += _adj2 / x;
-                d_x -= _adj2 * a / (x * x);
+                // the loop does not move these values: keep them in locals across it
+                var _acc1 = da;
+                for (int _iteration1 = _iterations1; _iteration1 > 0; _iteration1--)
+                {
+                    x = _doubleTape.Pop();
+                    // line 15: x = 0.5 * (x + a / x);
+                    double _adj1 = d_x;
+                    d_x = 0;
+                    double _adj2 = _adj1 * 0.5d;
+                    d_x += _adj2;
+                    _acc1 += _adj2 / x;
+                    d_x -= _adj2 * a / (x * x);
+                }
+                da = _acc1;
             }
             // line 11: double x = a;
             da += d_x;

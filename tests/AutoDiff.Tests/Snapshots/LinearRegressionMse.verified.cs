@@ -30,11 +30,13 @@ namespace Demo
                 _sumRunning += error * error;
                 // this iteration's contribution to the gradient of sum, preaccumulated
                 // line 15: sum += error * error;
-                double d_error = 2 * error;
+                // d_error = 2 * error: error is used, and the sums are multiplied by 2 once, after the loop
                 // line 14: double error = w * xs[i] + b - ys[i];
-                _g_w_1 += d_error * xs[i];
-                _g_b_1 += d_error;
+                _g_w_1 += error * xs[i];
+                _g_b_1 += error;
             }
+            _g_w_1 *= 2;
+            _g_b_1 *= 2;
             sum = global::AutoDiff.CompilerServices.GradientBuffer.LoopResult(_sumRunning);
             double result = sum / (double)xs.Length;
 

@@ -16,25 +16,34 @@ namespace Demo
         public static double RosenbrockGradient(global::System.ReadOnlySpan<double> x, global::System.Span<double> dx)
         {
             global::AutoDiff.CompilerServices.GradientBuffer.CheckLength(dx.Length, x.Length, "dx", "x");
-            dx.Clear();
+            // The forward sweep's loop writes dx whole when it runs.
+            if (0 >= x.Length - 1) dx.Clear();
             double d_f = 0;
 
             // Forward sweep: the original computation, saving what the reverse sweep needs.
             double f = 0d;
             double _fRunning = f;
-            for (int i = 0; i < x.Length - 1; i++)
+            if (0 < x.Length - 1)
             {
-                double a = 1d - x[i];
-                double b = x[i + 1] - x[i] * x[i];
-                _fRunning += a * a + 100d * b * b;
-                // this iteration's contribution to the gradient (f is returned as is, so ∂f = 1)
-                // line 16: f += a * a + 100 * b * b;
-                double d_a = 2 * a;
-                double d_b = 2 * b * 100d;
-                // line 15: double b = x[i + 1] - x[i] * x[i];
-                dx[i + 1] += d_b;
-                // line 14: double a = 1 - x[i];
-                dx[i] -= d_b * (2 * x[i]) + d_a;
+                double _dxNext = 0;
+                for (int i = 0; i < x.Length - 1; i++)
+                {
+                    // dx[i] is finished in this iteration; the later elements this iteration adds to are carried in locals
+                    double _dxSum = _dxNext;
+                    double a = 1d - x[i];
+                    double b = x[i + 1] - x[i] * x[i];
+                    _fRunning += a * a + 100d * b * b;
+                    // this iteration's contribution to the gradient (f is returned as is, so ∂f = 1)
+                    // line 16: f += a * a + 100 * b * b;
+                    double d_a = 2 * a;
+                    double d_b = 200d * b;
+                    // line 15: double b = x[i + 1] - x[i] * x[i];
+                    _dxNext = d_b;
+                    // line 14: double a = 1 - x[i];
+                    _dxSum -= d_b * (2 * x[i]) + d_a;
+                    dx[i] = _dxSum;
+                }
+                dx[x.Length - 1] = _dxNext;
             }
             f = global::AutoDiff.CompilerServices.GradientBuffer.LoopResult(_fRunning);
             double result = f;

@@ -37,14 +37,20 @@ namespace Demo
             // line 19: return p;
             d_p += d_result;
             // line 13: while (k < n), backwards
-            for (int _iteration1 = _iterations1; _iteration1 > 0; _iteration1--)
+            if (_iterations1 > 0)
             {
-                p = _doubleTape.Pop();
-                // line 15: p = p * x;
-                double _adj1 = d_p;
-                d_p = 0;
-                d_p += _adj1 * x;
-                dx += _adj1 * p;
+                // the loop does not move these values: keep them in locals across it
+                var _acc1 = dx;
+                for (int _iteration1 = _iterations1; _iteration1 > 0; _iteration1--)
+                {
+                    p = _doubleTape.Pop();
+                    // line 15: p = p * x;
+                    double _adj1 = d_p;
+                    d_p = 0;
+                    d_p += _adj1 * x;
+                    _acc1 += _adj1 * p;
+                }
+                dx = _acc1;
             }
 
             global::AutoDiff.CompilerServices.Tape<double>.Return(_doubleTape);
