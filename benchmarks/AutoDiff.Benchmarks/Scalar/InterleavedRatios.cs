@@ -55,13 +55,27 @@ public static class InterleavedRatios
 
     private static void Case(TextWriter output, string name, int rounds, params Func<int, double>[] variants)
     {
-        // Warm up past tiered compilation, then size batches to about 2 ms each.
+        // Warm up past tiered compilation: at least 400 ms and 200 calls each (a method with loops that has been
+        // called only a few times runs on-stack-replaced code, slower than its final tier), then a pause for the
+        // background compiler to install the final code, then size batches to about 2 ms each.
         var reps = new int[variants.Length];
         for (int v = 0; v < variants.Length; v++)
         {
             var warm = Stopwatch.StartNew();
             int calls = 0;
-            while (warm.ElapsedMilliseconds < 400)
+            while (warm.ElapsedMilliseconds < 400 || calls < 200)
+            {
+                variants[v](1);
+                calls++;
+            }
+        }
+
+        Thread.Sleep(500);
+        for (int v = 0; v < variants.Length; v++)
+        {
+            var warm = Stopwatch.StartNew();
+            int calls = 0;
+            while (warm.ElapsedMilliseconds < 100)
             {
                 variants[v](1);
                 calls++;

@@ -193,7 +193,7 @@ internal sealed class ReverseModeBuilder
         // prologue does not clear it.
         var uncleared = new Dictionary<string, string>(System.StringComparer.Ordinal);
         List<Node> forward = Peephole.PromoteInvariantAccumulations(
-            Peephole.HoistPowerOfTwoScales(Peephole.InitializeOnFirstAccumulation(Peephole.CarryStencilAccumulations(Peephole.MergeAccumulations(diff.Forward), AdjointArrayTypes(), ClearedOutputs(), uncleared)), ScalarOutputs()),
+            Peephole.HoistPooledBuffers(Peephole.HoistPowerOfTwoScales(Peephole.InitializeOnFirstAccumulation(Peephole.CarryStencilAccumulations(Peephole.MergeAccumulations(diff.Forward), AdjointArrayTypes(), ClearedOutputs(), uncleared)), ScalarOutputs())),
             CounterNames(), ArrayNames(), SpanTypes(), ScalarOutputs());
         _unclearedOutputs = uncleared;
 
@@ -254,7 +254,7 @@ internal sealed class ReverseModeBuilder
             lines.Line($"{_names.Of(_method.ReturnType)} {_adjointNames[_resultName]} = 1;");
         }
 
-        lines.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Reverse)), CounterNames(), ArrayNames(), SpanTypes(), ScalarOutputs()));
+        lines.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.HoistPooledBuffers(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Reverse))), CounterNames(), ArrayNames(), SpanTypes(), ScalarOutputs()));
         foreach (ParameterModel parameter in _reassignedTensorParameters)
         {
             string local = _adjointNames[parameter.Name];

@@ -197,3 +197,63 @@ public static partial class ScaleFunctions
         return sum;
     }
 }
+
+/// <summary>
+/// Calls to array functions inside loops: the gradient buffer the call needs is borrowed once outside the loop when
+/// its length cannot change, and per iteration when it can.
+/// </summary>
+public static partial class PooledBufferFunctions
+{
+    [Differentiable]
+    public static double SumOfSquares(double[] v)
+    {
+        double s = 0;
+        for (int i = 0; i < v.Length; i++)
+        {
+            s += v[i] * v[i] * (i + 1);
+        }
+
+        return s;
+    }
+
+    /// <summary>The argument's length is fixed: one buffer for all iterations.</summary>
+    [Differentiable]
+    public static double CallInLoop(double[] x)
+    {
+        double[] y = new double[x.Length];
+        double s = 0;
+        for (int t = 0; t < 3; t++)
+        {
+            for (int i = 0; i < x.Length; i++)
+            {
+                y[i] = Math.Sin(x[i] * (t + 1));
+            }
+
+            s += SumOfSquares(y) * (t + 1);
+        }
+
+        return s;
+    }
+
+    /// <summary>Two nested loops around calls on two arrays: both buffers move out of both loops.</summary>
+    [Differentiable]
+    public static double CallsInNestedLoops(double[] x, double[] z)
+    {
+        double s = 0;
+        double[] y = new double[x.Length];
+        for (int a = 0; a < 2; a++)
+        {
+            for (int b = 0; b < 3; b++)
+            {
+                for (int i = 0; i < x.Length; i++)
+                {
+                    y[i] = x[i] * (a + b + 1);
+                }
+
+                s += SumOfSquares(y) + SumOfSquares(z) * b;
+            }
+        }
+
+        return s;
+    }
+}

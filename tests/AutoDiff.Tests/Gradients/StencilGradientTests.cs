@@ -152,3 +152,25 @@ public sealed class ScaleGradientTests
         Assert.Equal(sb, db, Math.Abs(sb) * 1e-5);
     }
 }
+
+/// <summary>Calls to array functions inside loops, against finite differences.</summary>
+public sealed class PooledBufferGradientTests
+{
+    [Fact]
+    public void Gradient_OfArrayCallInALoop_MatchesFiniteDifferences() =>
+        Check.Array(1301, PooledBufferFunctions.CallInLoop, PooledBufferFunctions.CallInLoopGradient);
+
+    [Fact]
+    public void Gradient_OfArrayCallsInNestedLoops_MatchesFiniteDifferences()
+    {
+        var s = new Sampler(1302);
+        foreach ((int n, int m) in new[] { (2, 5), (5, 2), (0, 3), (4, 4) })
+        {
+            double[] x = s.Array(n, -1.5, 1.5), z = s.Array(m, -1.5, 1.5);
+            double[] gx = Enumerable.Repeat(double.NaN, n).ToArray(), gz = Enumerable.Repeat(double.NaN, m).ToArray();
+            double value = PooledBufferFunctions.CallsInNestedLoopsGradient(x, z, gx, gz);
+            Assert.Equal(PooledBufferFunctions.CallsInNestedLoops(x, z), value);
+            FiniteDifference.AssertGradient(p => PooledBufferFunctions.CallsInNestedLoops(p[..n], p[n..]), Pack.Concat(x, z), Pack.Concat(gx, gz), label: $"n={n}, m={m}");
+        }
+    }
+}
