@@ -133,12 +133,15 @@ internal static partial class Peephole
     /// <param name="scalarOutputs">The method's scalar gradient outputs (<c>out double dw</c>): a loop that only adds to
     /// one keeps the sum in a local and stores it once after the loop, where adding through the reference would store
     /// and reload it on every iteration.</param>
+    /// <param name="freshArrays">Those of <paramref name="arrays"/> that the method creates and never reassigns: a write to
+    /// one cannot change an element of another array, so a loop that writes only such arrays still keeps another
+    /// array's loop-invariant element in a local (GMM's <c>xCentered[i]</c> while it updates <c>qxCentered[j]</c>).</param>
     public static List<Node> PromoteInvariantAccumulations(List<Node> nodes, ISet<string>? counters = null, ISet<string>? arrays = null,
-        IReadOnlyDictionary<string, string>? spans = null, ISet<string>? scalarOutputs = null)
+        IReadOnlyDictionary<string, string>? spans = null, ISet<string>? scalarOutputs = null, ISet<string>? freshArrays = null)
     {
         int counter = 0;
         return Promote(nodes, ref counter, counters ?? new HashSet<string>(), arrays ?? new HashSet<string>(),
-            spans ?? new Dictionary<string, string>(), scalarOutputs ?? new HashSet<string>());
+            spans ?? new Dictionary<string, string>(), scalarOutputs ?? new HashSet<string>(), freshArrays ?? new HashSet<string>());
     }
 
     private static readonly Regex Step = new(@"^(?<name>[A-Za-z_][A-Za-z0-9_]*)(?:\+\+|--);$", RegexOptions.CultureInvariant);
@@ -150,7 +153,7 @@ internal static partial class Peephole
     private static readonly Regex AnyCall = new(@"[A-Za-z0-9_]\(", RegexOptions.CultureInvariant);
 
     private static bool PromoteStraightLine(List<Node> body, HashSet<string> changing, string header, ISet<string> counters, ISet<string> arrays,
-        IReadOnlyDictionary<string, string> spans, List<Node> before, List<Node> after, ref int counter)
+        IReadOnlyDictionary<string, string> spans, ISet<string> freshArrays, List<Node> before, List<Node> after, ref int counter)
     {
         if (body.Exists(n => n is not Line and not Comment))
         {
@@ -164,11 +167,20 @@ internal static partial class Peephole
         }
 
         bool changed = false;
-        bool callsOrWritesArrays = lines.Exists(l =>
-            AnyCall.IsMatch(MathCall.Replace(l.Text, "(")) ||
-            (ElementRead.Match(l.Text) is { Success: true, Index: 0 } target && arrays.Contains(target.Groups["array"].Value) &&
-             AssignedName.IsMatch(l.Text.Substring(target.Length).Insert(0, "x"))));
-        if (!callsOrWritesArrays)
+        bool calls = lines.Exists(l => AnyCall.IsMatch(MathCall.Replace(l.Text, "(")));
+        var writtenArrays = new HashSet<string>(System.StringComparer.Ordinal);
+        foreach (Line line in lines)
+        {
+            if (ElementRead.Match(line.Text) is { Success: true, Index: 0 } target && arrays.Contains(target.Groups["array"].Value) &&
+                AssignedName.IsMatch(line.Text.Substring(target.Length).Insert(0, "x")))
+            {
+                writtenArrays.Add(target.Groups["array"].Value);
+            }
+        }
+
+        // A written array may be the read one unless one of the two is an array the method created itself.
+        bool MayChange(string array) => writtenArrays.Contains(array) || (!freshArrays.Contains(array) && writtenArrays.Any(w => !freshArrays.Contains(w)));
+        if (!calls)
         {
             var reads = new List<string>();
             foreach (Line line in lines)
@@ -176,7 +188,7 @@ internal static partial class Peephole
                 foreach (Match read in ElementRead.Matches(line.Text))
                 {
                     string array = read.Groups["array"].Value;
-                    bool invariant = arrays.Contains(array) && !changing.Contains(array) &&
+                    bool invariant = arrays.Contains(array) && !changing.Contains(array) && !MayChange(array) &&
                                      Identifier.Matches(read.Groups["index"].Value).Cast<Match>().All(m => !changing.Contains(m.Value));
                     if (invariant && !reads.Contains(read.Value))
                     {
@@ -273,7 +285,7 @@ internal static partial class Peephole
     }
 
     private static List<Node> Promote(List<Node> nodes, ref int counter, ISet<string> counters, ISet<string> arrays, IReadOnlyDictionary<string, string> spans,
-        ISet<string> scalarOutputs)
+        ISet<string> scalarOutputs, ISet<string> freshArrays)
     {
         var output = new List<Node>(nodes.Count);
         foreach (Node node in nodes)
@@ -284,7 +296,7 @@ internal static partial class Peephole
                 continue;
             }
 
-            var body = Promote(block.Body, ref counter, counters, arrays, spans, scalarOutputs);
+            var body = Promote(block.Body, ref counter, counters, arrays, spans, scalarOutputs, freshArrays);
             Match loop = CountedLoop.Match(block.Header);
             if (block.Trailer is not null || !loop.Success || loop.Groups["cv"].Value != loop.Groups["v"].Value)
             {
@@ -320,7 +332,7 @@ internal static partial class Peephole
             }
 
             PromoteScalarOutputs(body, block.Header, scalarOutputs, before, after, ref counter);
-            PromoteStraightLine(body, changing, block.Header, counters, arrays, spans, before, after, ref counter);
+            PromoteStraightLine(body, changing, block.Header, counters, arrays, spans, freshArrays, before, after, ref counter);
             if (before.Count == 0)
             {
                 output.Add(block with { Body = body });

@@ -33,6 +33,9 @@ internal sealed class ReverseModeBuilder
     /// <summary>Local arrays allocated at the top level, with their length (<c>new double[d]</c> → <c>d</c>).</summary>
     private readonly Dictionary<string, Expr> _arrayLengths = new();
 
+    /// <summary>Assignments of whole arrays (<c>a = …</c>, not <c>a[i] = …</c>), by array.</summary>
+    private readonly Dictionary<string, int> _wholeArrayAssignments = new();
+
     /// <summary>Arrays saved whole at the start of each iteration of an enclosing loop: their element writes need no saves.</summary>
     private readonly HashSet<string> _snapshotted = new();
     private readonly HashSet<string> _inlineDeclared = new();
@@ -194,7 +197,7 @@ internal sealed class ReverseModeBuilder
         var uncleared = new Dictionary<string, string>(System.StringComparer.Ordinal);
         List<Node> forward = Peephole.PromoteInvariantAccumulations(
             Peephole.HoistPooledBuffers(Peephole.HoistPowerOfTwoScales(Peephole.InitializeOnFirstAccumulation(Peephole.CarryStencilAccumulations(Peephole.MergeAccumulations(diff.Forward), AdjointArrayTypes(), ClearedOutputs(), uncleared)), ScalarOutputs())),
-            CounterNames(), ArrayNames(), SpanTypes(), ScalarOutputs());
+            CounterNames(), ArrayNames(), SpanTypes(), ScalarOutputs(), FreshArrays());
         _unclearedOutputs = uncleared;
 
         var lines = new CodeBuilder();
@@ -254,7 +257,7 @@ internal sealed class ReverseModeBuilder
             lines.Line($"{_names.Of(_method.ReturnType)} {_adjointNames[_resultName]} = 1;");
         }
 
-        lines.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.HoistPooledBuffers(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Reverse))), CounterNames(), ArrayNames(), SpanTypes(), ScalarOutputs()));
+        lines.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.HoistPooledBuffers(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Reverse))), CounterNames(), ArrayNames(), SpanTypes(), ScalarOutputs(), FreshArrays()));
         foreach (ParameterModel parameter in _reassignedTensorParameters)
         {
             string local = _adjointNames[parameter.Name];
@@ -430,6 +433,14 @@ internal sealed class ReverseModeBuilder
         return result;
     }
 
+    /// <summary>
+    /// Local arrays created by the method (<c>new T[n]</c>, at the top level) and never reassigned: no other array
+    /// variable can refer to the same array.
+    /// </summary>
+    private ISet<string> FreshArrays() => new HashSet<string>(
+        _arrayLengths.Keys.Where(a => _wholeArrayAssignments.TryGetValue(a, out int count) && count == 1).Select(Identifiers.Escape),
+        System.StringComparer.Ordinal);
+
     /// <summary>Scalar gradient outputs (<c>out double dw</c>), which the prologue sets to zero.</summary>
     private ISet<string> ScalarOutputs() => new HashSet<string>(
         _split ? Enumerable.Empty<string>() : _method.Parameters.Where(p => p.GradientName is not null && p.Type.IsFloating).Select(p => p.GradientName!),
@@ -505,6 +516,10 @@ internal sealed class ReverseModeBuilder
                     if (IrWalker.RootName(assign.Target) is { } root)
                     {
                         _assignmentCounts[root] = _assignmentCounts.TryGetValue(root, out int count) ? count + 1 : 1;
+                        if (assign.Target is VarRef whole && whole.Type.IsCollection)
+                        {
+                            _wholeArrayAssignments[root] = _wholeArrayAssignments.TryGetValue(root, out int wholeCount) ? wholeCount + 1 : 1;
+                        }
                         if (assign.IsDeclaration && assign.Target is VarRef && context.AtTop)
                         {
                             if (assign.Value is NewArray allocation)

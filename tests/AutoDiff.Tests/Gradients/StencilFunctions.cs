@@ -257,3 +257,56 @@ public static partial class PooledBufferFunctions
         return s;
     }
 }
+
+/// <summary>Loop-invariant elements read while arrays are written: kept in locals only where no write can change them.</summary>
+public static partial class InvariantReadFunctions
+{
+    /// <summary>A local array updated in place, reading its own element i while j passes over i: must be read each time.</summary>
+    [Differentiable]
+    public static double SelfUpdate(double[] x)
+    {
+        double[] t = new double[x.Length];
+        for (int i = 0; i < x.Length; i++)
+        {
+            t[i] = x[i];
+        }
+
+        for (int i = 0; i < x.Length; i++)
+        {
+            for (int j = 0; j < x.Length; j++)
+            {
+                t[j] += t[i] * x[j] * 0.25;
+            }
+        }
+
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            s += t[i] * t[i];
+        }
+
+        return s;
+    }
+
+    /// <summary>A local array written while a parameter's element i is read: the element is kept in a local.</summary>
+    [Differentiable]
+    public static double LowerTriangle(double[] x)
+    {
+        double[] y = new double[x.Length];
+        for (int i = 0; i < x.Length; i++)
+        {
+            for (int j = i; j < x.Length; j++)
+            {
+                y[j] += x[i] * Math.Cos(j);
+            }
+        }
+
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            s += y[i] * y[i] * x[i];
+        }
+
+        return s;
+    }
+}

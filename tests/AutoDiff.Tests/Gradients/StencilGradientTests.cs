@@ -174,3 +174,15 @@ public sealed class PooledBufferGradientTests
         }
     }
 }
+
+/// <summary>Invariant element reads inside loops that write arrays, against finite differences.</summary>
+public sealed class InvariantReadGradientTests
+{
+    [Fact]
+    public void Gradient_OfArrayUpdatedFromItsOwnElement_MatchesFiniteDifferences() =>
+        Check.Array(1401, InvariantReadFunctions.SelfUpdate, InvariantReadFunctions.SelfUpdateGradient);
+
+    [Fact]
+    public void Gradient_OfLowerTriangularProduct_MatchesFiniteDifferences() =>
+        Check.Array(1402, InvariantReadFunctions.LowerTriangle, InvariantReadFunctions.LowerTriangleGradient);
+}

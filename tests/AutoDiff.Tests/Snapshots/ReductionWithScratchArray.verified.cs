@@ -28,9 +28,14 @@ namespace Demo
             for (int i = 0; i < n; i++)
             {
                 double sum = default;
-                for (int c = 0; c < k; c++)
+                if (0 < k)
                 {
-                    scores[c] = w[c] * x[i];
+                    // the loop does not move these values: keep them in locals across it
+                    var _elem1 = x[i];
+                    for (int c = 0; c < k; c++)
+                    {
+                        scores[c] = w[c] * _elem1;
+                    }
                 }
                 sum = 0d;
                 for (int c_2 = 0; c_2 < k; c_2++)
@@ -53,11 +58,11 @@ namespace Demo
                 if ((k - 1) >= 0)
                 {
                     // the loop does not move these values: keep them in locals across it
-                    var _elem1 = x[i];
+                    var _elem2 = x[i];
                     for (int c = k - 1; c >= 0; c--)
                     {
                         // line 18: scores[c] = w[c] * x[i];
-                        dw[c] += d_scores[c] * _elem1;
+                        dw[c] += d_scores[c] * _elem2;
                         d_scores[c] = 0;
                     }
                 }
