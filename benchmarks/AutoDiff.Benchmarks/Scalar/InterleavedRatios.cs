@@ -19,12 +19,12 @@ public static class InterleavedRatios
             return false;
         }
 
-        Run(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 41);
+        Run(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 41, args.Length > 2 ? args[2] : null);
         return true;
     }
 
-    /// <summary>Times the three cases and writes a Markdown table.</summary>
-    public static void Run(TextWriter output, int rounds = 41)
+    /// <summary>Times the cases (those whose name contains <paramref name="only"/>, when given) and writes a Markdown table.</summary>
+    public static void Run(TextWriter output, int rounds = 41, string? only = null)
     {
         var rosenbrock = new RosenbrockBenchmarks();
         rosenbrock.Setup();
@@ -33,6 +33,7 @@ public static class InterleavedRatios
         var regression = new RegressionBenchmarks();
         regression.Setup();
 
+        _only = only;
         output.WriteLine("| case | function | generated | hand-written | generated / hand-written | generated / function | hand-written / function |");
         output.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
         Case(output, "Rosenbrock n=1000", rounds,
@@ -53,8 +54,15 @@ public static class InterleavedRatios
             reps => { double s = 0; for (int i = 0; i < reps; i++) { s += regression.HandWritten(); } return s; });
     }
 
+    private static string? _only;
+
     private static void Case(TextWriter output, string name, int rounds, params Func<int, double>[] variants)
     {
+        if (_only is not null && !name.Contains(_only, StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
         // Warm up past tiered compilation: at least 400 ms and 200 calls each (a method with loops that has been
         // called only a few times runs on-stack-replaced code, slower than its final tier), then a pause for the
         // background compiler to install the final code, then size batches to about 2 ms each.

@@ -16,6 +16,7 @@ public static class GradientBuffer
     /// <param name="gradientName">Name of the gradient output parameter.</param>
     /// <param name="inputName">Name of the input parameter.</param>
     /// <exception cref="ArgumentException">The lengths differ.</exception>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     public static void CheckLength(int gradientLength, int inputLength, string gradientName, string inputName)
     {
         if (gradientLength != inputLength)
@@ -72,10 +73,12 @@ public static class GradientBuffer
     /// <param name="source">Preaccumulated gradient contributions.</param>
     /// <param name="scale">The adjoint they are scaled by.</param>
     /// <param name="destination">The adjoint they are added to; same length as <paramref name="source"/>.</param>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     public static void AddScaled(ReadOnlySpan<double> source, double scale, Span<double> destination) =>
         System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(source, scale, destination, destination);
 
     /// <inheritdoc cref="AddScaled(ReadOnlySpan{double}, double, Span{double})"/>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     public static void AddScaled(ReadOnlySpan<float> source, float scale, Span<float> destination) =>
         System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(source, scale, destination, destination);
 

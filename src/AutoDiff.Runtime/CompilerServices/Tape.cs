@@ -37,6 +37,7 @@ public sealed class Tape<T>
 
     /// <summary>Takes an empty tape from this thread's pool, or creates one when the pool is empty.</summary>
     /// <returns>An empty tape.</returns>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static Tape<T> Rent()
     {
         Tape<T>? tape = s_free;
@@ -52,6 +53,7 @@ public sealed class Tape<T>
 
     /// <summary>Clears <paramref name="tape"/> and puts it back into this thread's pool.</summary>
     /// <param name="tape">A tape obtained from <see cref="Rent"/>.</param>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static void Return(Tape<T> tape)
     {
         tape._count = 0;
@@ -100,6 +102,7 @@ public sealed class Tape<T>
 
     /// <summary>Records every value of <paramref name="values"/> (an array saved whole at the start of a loop iteration).</summary>
     /// <param name="values">The values, pushed in order.</param>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public void PushAll(ReadOnlySpan<T> values)
     {
         while (_count + values.Length > _items.Length)
@@ -113,6 +116,7 @@ public sealed class Tape<T>
 
     /// <summary>Reads back the values of the matching <see cref="PushAll"/> into <paramref name="destination"/>.</summary>
     /// <param name="destination">Receives the values; its length is the number popped.</param>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public void PopAll(Span<T> destination)
     {
         if (_count < destination.Length)
