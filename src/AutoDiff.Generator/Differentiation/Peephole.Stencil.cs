@@ -9,7 +9,10 @@ internal static partial class Peephole
 {
     private static readonly Regex AscendingLoop = new(@"^for \(int (?<v>[A-Za-z_][A-Za-z0-9_]*) = (?<init>[^;]+); \k<v> < (?<end>[^;]+); \k<v>\+\+\)$", RegexOptions.CultureInvariant);
 
-    private static readonly Regex LengthMinus = new(@"^(?<array>[A-Za-z_@][A-Za-z0-9_]*)\.Length(?: - (?<k>[0-9]+))?$", RegexOptions.CultureInvariant);
+    /// <summary>The widest offset range (highest minus lowest) carried in locals.</summary>
+    private const int MaxStencilWidth = 4;
+
+    private static readonly Regex LengthMinus = new(@"^(?<array>[A-Za-z_@][A-Za-z0-9_]*)\.Length(?: - (?<k>[0-9]{1,6}))?$", RegexOptions.CultureInvariant);
 
     /// <summary>
     /// A loop that counts up by one and accumulates into adjoint elements at fixed offsets from its counter
@@ -157,6 +160,12 @@ internal static partial class Peephole
             }
 
             int low = offsets.Values.Min(), high = offsets.Values.Max();
+            if (high - low > MaxStencilWidth)
+            {
+                // Far-apart offsets would need a local per element in between.
+                continue;
+            }
+
             string type = adjoint.Value;
             string stem = "_" + array.TrimStart('@', '_');
             string sum = stem + "Sum";

@@ -310,3 +310,19 @@ public static partial class InvariantReadFunctions
         return s;
     }
 }
+
+/// <summary>Offsets too far apart to carry (x[i] and x[i + 6]): the plain accumulations stay.</summary>
+public static partial class WideStencilFunctions
+{
+    [Differentiable]
+    public static double FarNeighbours(double[] x)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length - 6; i++)
+        {
+            s += x[i] * x[i + 6];
+        }
+
+        return s;
+    }
+}

@@ -186,3 +186,11 @@ public sealed class InvariantReadGradientTests
     public void Gradient_OfLowerTriangularProduct_MatchesFiniteDifferences() =>
         Check.Array(1402, InvariantReadFunctions.LowerTriangle, InvariantReadFunctions.LowerTriangleGradient);
 }
+
+/// <summary>A stencil too wide to carry, against finite differences.</summary>
+public sealed class WideStencilGradientTests
+{
+    [Fact]
+    public void Gradient_OfFarNeighbours_MatchesFiniteDifferences() =>
+        Check.Array(1501, WideStencilFunctions.FarNeighbours, WideStencilFunctions.FarNeighboursGradient, new[] { 0, 3, 6, 7, 9, 14 });
+}
