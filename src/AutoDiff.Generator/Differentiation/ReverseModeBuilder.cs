@@ -33,6 +33,9 @@ internal sealed class ReverseModeBuilder
     /// <summary>Local arrays allocated at the top level, with their length (<c>new double[d]</c> → <c>d</c>).</summary>
     private readonly Dictionary<string, Expr> _arrayLengths = new();
 
+    /// <summary>Adjoint arrays of the method's local arrays, borrowed from the array pool (element type, name).</summary>
+    private readonly List<(string Element, string Name)> _pooledAdjoints = new();
+
     /// <summary>Assignments of whole arrays (<c>a = …</c>, not <c>a[i] = …</c>), by array.</summary>
     private readonly Dictionary<string, int> _wholeArrayAssignments = new();
 
@@ -264,12 +267,17 @@ internal sealed class ReverseModeBuilder
             lines.Line($"if ({local} is not null) global::AutoDiff.CompilerServices.TensorArena.Accumulate({parameter.GradientName}, {local});");
         }
 
-        if (_tapes.Count > 0)
+        if (_tapes.Count > 0 || _pooledAdjoints.Count > 0)
         {
             lines.Blank();
             foreach (string element in _tapes)
             {
                 lines.Line($"global::AutoDiff.CompilerServices.Tape<{element}>.Return({TapeName(element)});");
+            }
+
+            foreach ((string element, string adjoint) in _pooledAdjoints)
+            {
+                lines.Line($"if ({adjoint} is not null) global::System.Buffers.ArrayPool<{element}>.Shared.Return({adjoint});");
             }
         }
 
@@ -840,7 +848,19 @@ internal sealed class ReverseModeBuilder
         forward.Add(forwardLine);
         if (assign.Value is NewArray && root is not null && _activity.IsActiveName(root))
         {
-            forward.Add(new Line($"{_adjointNames[root]} = new {_names.Element(assign.Target.Type)}[{target}.Length];"));
+            string element = _names.Element(assign.Target.Type);
+            string arrayAdjoint = _adjointNames[root];
+            if (!_split && ReferenceEquals(_names, TypeNames.Plain) && assign.Target.Type.Shape == TypeShape.Array && !_method.Parameters.Any(p => p.Name == root))
+            {
+                // Borrowed for this call and given back at its end: the gradient allocates only what the method does.
+                forward.Add(new Line($"{arrayAdjoint} = global::System.Buffers.ArrayPool<{element}>.Shared.Rent({target}.Length);"));
+                forward.Add(new Line($"global::System.Array.Clear({arrayAdjoint}, 0, {target}.Length);"));
+                _pooledAdjoints.Add((element, arrayAdjoint));
+            }
+            else
+            {
+                forward.Add(new Line($"{arrayAdjoint} = new {element}[{target}.Length];"));
+            }
         }
 
         if (!IsActiveTarget(assign.Target))
@@ -1776,7 +1796,10 @@ internal sealed class ReverseModeBuilder
             else
             {
                 string scale = narrow ? Code.CastTo(element, Code.Atom(seed)).Text : seed;
-                reverse.Add(new Line($"global::AutoDiff.CompilerServices.GradientBuffer.AddScaled(new global::System.ReadOnlySpan<{element}>({buffers[input]}, 0, {Identifiers.Escape(input)}.Length), {scale}, {_adjointNames[input]});"));
+                string destination = _pooledAdjoints.Exists(p => p.Name == _adjointNames[input])
+                    ? $"new global::System.Span<{element}>({_adjointNames[input]}, 0, {Identifiers.Escape(input)}.Length)"
+                    : _adjointNames[input];
+                reverse.Add(new Line($"global::AutoDiff.CompilerServices.GradientBuffer.AddScaled(new global::System.ReadOnlySpan<{element}>({buffers[input]}, 0, {Identifiers.Escape(input)}.Length), {scale}, {destination});"));
                 reverse.Add(new Line($"global::System.Buffers.ArrayPool<{element}>.Shared.Return({buffers[input]});"));
             }
         }

@@ -45,6 +45,40 @@ public sealed class AllocationTests
 
     private static readonly double[] X = { 0.3, -0.8, 1.1, 0.25, -0.4, 0.9, -1.2, 0.6, 0.1, -0.05, 0.7, -0.3 };
 
+    private static long AllocatedPerCall(Action call)
+    {
+        for (int i = 0; i < WarmUp; i++)
+        {
+            call();
+        }
+
+        // The fewest bytes over three windows (see AssertNoAllocationInSteadyState), per call.
+        long fewest = long.MaxValue;
+        for (int window = 0; window < 3; window++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < Calls; i++)
+            {
+                call();
+            }
+
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        return fewest / Calls;
+    }
+
+    [Fact]
+    public void Gradient_OfMethodCreatingALocalArray_AllocatesOnlyWhatTheMethodDoes()
+    {
+        // The method allocates its own array on every call; the gradient borrows the array's adjoint from the pool.
+        double[] g = new double[X.Length];
+        long function = AllocatedPerCall(() => L.LocalArrayPrefix(X));
+        long gradient = AllocatedPerCall(() => L.LocalArrayPrefixGradient(X, g));
+        Assert.True(function > 0, "the method itself should allocate its local array");
+        Assert.Equal(function, gradient);
+    }
+
     [Fact]
     public void Gradient_OfLoopOverArray_AllocatesNothingAfterWarmUp()
     {

@@ -24,7 +24,8 @@ namespace Demo
 
             // Forward sweep: the original computation, saving what the reverse sweep needs.
             double[] prefix = new double[x.Length];
-            d_prefix = new double[prefix.Length];
+            d_prefix = global::System.Buffers.ArrayPool<double>.Shared.Rent(prefix.Length);
+            global::System.Array.Clear(d_prefix, 0, prefix.Length);
             double running = 0d;
             for (int i = 0; i < x.Length; i++)
             {
@@ -61,6 +62,7 @@ namespace Demo
             }
 
             global::AutoDiff.CompilerServices.Tape<double>.Return(_doubleTape);
+            if (d_prefix is not null) global::System.Buffers.ArrayPool<double>.Shared.Return(d_prefix);
             return result;
         }
     }

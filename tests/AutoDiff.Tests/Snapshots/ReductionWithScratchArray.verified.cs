@@ -22,7 +22,8 @@ namespace Demo
 
             // Forward sweep: the original computation, saving what the reverse sweep needs.
             double[] scores = new double[k];
-            d_scores = new double[scores.Length];
+            d_scores = global::System.Buffers.ArrayPool<double>.Shared.Rent(scores.Length);
+            global::System.Array.Clear(d_scores, 0, scores.Length);
             double total = 0d;
             double _totalRunning = total;
             for (int i = 0; i < n; i++)
@@ -75,6 +76,8 @@ namespace Demo
             // line 30: return total;
             d_total += d_result;
             // line 14: for (int i = 0; i < n; i++): done in the forward sweep
+
+            if (d_scores is not null) global::System.Buffers.ArrayPool<double>.Shared.Return(d_scores);
             return result;
         }
     }
