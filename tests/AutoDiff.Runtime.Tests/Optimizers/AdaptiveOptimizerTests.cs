@@ -183,14 +183,22 @@ public class AdaptiveOptimizerTests
         foreach (Optimizer optimizer in optimizers)
         {
             optimizer.Step();
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 10; i++)
+
+            // Three windows: a one-off runtime allocation can land in one; a step that allocates allocates in all.
+            var windows = new List<long>();
+            for (int window = 0; window < 3; window++)
             {
-                optimizer.Step();
-                optimizer.ZeroGradients();
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int i = 0; i < 10; i++)
+                {
+                    optimizer.Step();
+                    optimizer.ZeroGradients();
+                }
+
+                windows.Add(GC.GetAllocatedBytesForCurrentThread() - before);
             }
 
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.True(windows.Min() == 0, $"{optimizer.GetType().Name}: every window allocated: {string.Join(", ", windows)} bytes");
         }
     }
 }
