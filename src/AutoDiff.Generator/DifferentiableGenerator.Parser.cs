@@ -592,7 +592,7 @@ public sealed partial class DifferentiableGenerator
         /// <summary>Remembers assignments of whole arrays/spans: checked once activity is known (ReportUnknownCalls).</summary>
         private void TrackCollectionAssignment(Assign assign, IOperation value)
         {
-            if (assign.Target is VarRef { Type.IsFloatingCollection: true })
+            if (assign.Target is VarRef { Type.IsCollection: true } target && target.Type.Element != ScalarKind.Tensor)
             {
                 _collectionAssignments.Add((assign, value.Syntax.GetLocation(), _loopDepth > 0));
             }
@@ -1083,6 +1083,38 @@ public sealed partial class DifferentiableGenerator
             return opaque;
         }
 
+        /// <summary>The arrays whose elements some statement of <paramref name="block"/> assigns.</summary>
+        private static HashSet<string> ElementsWritten(Block block)
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            void Visit(Block b)
+            {
+                foreach (Stmt statement in b.Statements)
+                {
+                    switch (statement)
+                    {
+                        case Assign { Target: ElementRef element } when IrWalker.RootName(element) is { } root:
+                            names.Add(root);
+                            break;
+                        case If branch:
+                            Visit(branch.Then);
+                            if (branch.Else is not null)
+                            {
+                                Visit(branch.Else);
+                            }
+
+                            break;
+                        case Loop loop:
+                            Visit(loop.Body);
+                            break;
+                    }
+                }
+            }
+
+            Visit(block);
+            return names;
+        }
+
         private void ReportUnknownCalls(Block body, List<ParameterModel> parameters)
         {
             if (_unknownCalls.Count == 0 && _externalCalls.Count == 0 && _collectionAssignments.Count == 0)
@@ -1091,12 +1123,27 @@ public sealed partial class DifferentiableGenerator
             }
 
             ActivityAnalysis activity = ActivityAnalysis.Run(body, parameters, _parameterFields.Select(f => f.Name));
+            HashSet<string>? elementsWritten = null;
             foreach ((Assign assign, Location location, bool inLoop) in _collectionAssignments)
             {
                 bool carriesDerivatives = activity.IsActiveName(((VarRef)assign.Target).Name) ||
                                           IrWalker.DescendantsAndSelf(assign.Value).Any(activity.IsActiveCollection);
                 if (!carriesDerivatives)
                 {
+                    // Two variables for one array: the reverse sweep tracks writes by variable, so a write through
+                    // one would go unseen by code reading the other. Refused when either variable's elements are written.
+                    var shared = IrWalker.DescendantsAndSelf(assign.Value).OfType<VarRef>().Where(v => v.Type.IsCollection).Select(v => v.Name).ToList();
+                    if (assign.Value is not NewArray && shared.Count > 0)
+                    {
+                        elementsWritten ??= ElementsWritten(body);
+                        shared.Add(((VarRef)assign.Target).Name);
+                        if (shared.Any(elementsWritten.Contains))
+                        {
+                            Report(DiagnosticDescriptors.UnsupportedConstruct, location, assign.Source,
+                                "two array variables that refer to the same array cannot have their elements written in a [Differentiable] method yet (the derivative would miss the writes made through the other variable): copy the array element by element, or use one variable");
+                        }
+                    }
+
                     continue;
                 }
 

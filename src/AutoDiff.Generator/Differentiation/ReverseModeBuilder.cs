@@ -36,6 +36,9 @@ internal sealed class ReverseModeBuilder
     /// <summary>Adjoint arrays of the method's local arrays, borrowed from the array pool (element type, name).</summary>
     private readonly List<(string Element, string Name)> _pooledAdjoints = new();
 
+    /// <summary>True when some array variable is set from something other than <c>new T[n]</c> (another array, a call).</summary>
+    private bool _arraysShared;
+
     /// <summary>Assignments of whole arrays (<c>a = …</c>, not <c>a[i] = …</c>), by array.</summary>
     private readonly Dictionary<string, int> _wholeArrayAssignments = new();
 
@@ -442,11 +445,11 @@ internal sealed class ReverseModeBuilder
     }
 
     /// <summary>
-    /// Local arrays created by the method (<c>new T[n]</c>, at the top level) and never reassigned: no other array
-    /// variable can refer to the same array.
+    /// Local arrays created by the method (<c>new T[n]</c>, at the top level) and never reassigned, in a method that
+    /// sets no array variable from anything but <c>new</c>: no other array variable can refer to the same array.
     /// </summary>
     private ISet<string> FreshArrays() => new HashSet<string>(
-        _arrayLengths.Keys.Where(a => _wholeArrayAssignments.TryGetValue(a, out int count) && count == 1).Select(Identifiers.Escape),
+        _arraysShared ? Enumerable.Empty<string>() : _arrayLengths.Keys.Where(a => _wholeArrayAssignments.TryGetValue(a, out int count) && count == 1).Select(Identifiers.Escape),
         System.StringComparer.Ordinal);
 
     /// <summary>Scalar gradient outputs (<c>out double dw</c>), which the prologue sets to zero.</summary>
@@ -527,7 +530,13 @@ internal sealed class ReverseModeBuilder
                         if (assign.Target is VarRef whole && whole.Type.IsCollection)
                         {
                             _wholeArrayAssignments[root] = _wholeArrayAssignments.TryGetValue(root, out int wholeCount) ? wholeCount + 1 : 1;
+                            if (assign.Value is not NewArray)
+                            {
+                                // An array variable set from anything but `new` may share its array with another.
+                                _arraysShared = true;
+                            }
                         }
+
                         if (assign.IsDeclaration && assign.Target is VarRef && context.AtTop)
                         {
                             if (assign.Value is NewArray allocation)

@@ -102,4 +102,43 @@ public sealed class UnsupportedArrayTests
         Assert.DoesNotContain(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
         Assert.Empty(GeneratorHarness.Errors(output));
     }
+
+    [Theory]
+    [InlineData("written through the alias", "same[j] += i;")]
+    [InlineData("written through the original", "order[j] += i;")]
+    public void AliasOfAnArrayWhoseElementsAreWritten_IsAnErrorAtTheAlias(string name, string write)
+    {
+        // Found by a test of the alias-aware hoisting: the reverse sweep read order[i] as the loop left it, because
+        // the tape follows writes by variable and the writes went through `same`.
+        string source = Usings + $$"""
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F([NoDerivative] double[] seed, double c)
+                {
+                    int[] order = new int[seed.Length];
+                    int[] same = order;
+                    double s = 0;
+                    for (int i = 0; i < seed.Length; i++)
+                    {
+                        for (int j = 0; j < seed.Length; j++)
+                        {
+                            {{write}}
+                            s += c * (seed[j] + order[i]);
+                        }
+                    }
+
+                    return s;
+                }
+            }
+            """;
+        var (result, _, _) = GeneratorHarness.Run(source);
+
+        Diagnostic error = Assert.Single(result.Diagnostics, d => d.Id == "AD0010");
+        Assert.Equal(DiagnosticSeverity.Error, error.Severity);
+        Assert.Contains("two array variables that refer to the same array", error.GetMessage(), StringComparison.Ordinal);
+        int start = source.IndexOf("int[] same = order;", StringComparison.Ordinal);
+        Assert.True(error.Location.SourceSpan.Start >= start && error.Location.SourceSpan.End <= start + "int[] same = order;".Length,
+            name + ": " + error.Location.SourceSpan);
+    }
 }
