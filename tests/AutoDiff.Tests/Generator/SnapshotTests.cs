@@ -270,6 +270,24 @@ public sealed class SnapshotTests
                 }
             }
             """ },
+        { "SecondDifferenceStencil", "Smoothness", """
+            public static partial class Functions
+            {
+                // x[i - 1], x[i] and x[i + 1]: the adjoints of the two later elements are carried in locals.
+                [Differentiable]
+                public static double Smoothness(ReadOnlySpan<double> x)
+                {
+                    double s = 0;
+                    for (int i = 1; i < x.Length - 1; i++)
+                    {
+                        double c = x[i - 1] - 2 * x[i] + x[i + 1];
+                        s += c * c;
+                    }
+
+                    return s;
+                }
+            }
+            """ },
     };
 
     [Theory]
