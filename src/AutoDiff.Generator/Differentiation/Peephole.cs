@@ -146,7 +146,8 @@ internal static partial class Peephole
 
     private static readonly Regex Step = new(@"^(?<name>[A-Za-z_][A-Za-z0-9_]*)(?:\+\+|--);$", RegexOptions.CultureInvariant);
 
-    private static readonly Regex ElementRead = new(@"(?<![A-Za-z0-9_.])(?<array>[A-Za-z_][A-Za-z0-9_]*)\[(?<index>[^\[\]()]+)\]", RegexOptions.CultureInvariant);
+    /// <summary><c>a[index]</c>, where the index may hold balanced parentheses (<c>a[i * (2 * d - i - 1) / 2 + j]</c>) but no brackets.</summary>
+    private static readonly Regex ElementRead = new(@"(?<![A-Za-z0-9_.])(?<array>[A-Za-z_][A-Za-z0-9_]*)\[(?<index>(?:[^\[\]()]|(?<open>\()|(?<-open>\)))+(?(open)(?!)))\]", RegexOptions.CultureInvariant);
 
     private static readonly Regex MathCall = new(@"global::System\.MathF?\.[A-Za-z]+\(", RegexOptions.CultureInvariant);
 

@@ -326,3 +326,31 @@ public static partial class WideStencilFunctions
         return s;
     }
 }
+
+/// <summary>Writes at an index with parentheses next to a read the loop does not move.</summary>
+public static partial class ParenthesizedIndexFunctions
+{
+    /// <summary>a[k] is read while a[(j + 1) % n] is written: the read must see the writes.</summary>
+    [Differentiable]
+    public static double RotatingWrite(double[] x)
+    {
+        int n = x.Length;
+        double[] a = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            a[i] = x[i];
+        }
+
+        double s = 0;
+        for (int k = 0; k < n; k++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                a[(j + 1) % n] = a[(j + 1) % n] * 0.5 + x[j] * 0.25;
+                s += a[k] * x[j];
+            }
+        }
+
+        return s;
+    }
+}

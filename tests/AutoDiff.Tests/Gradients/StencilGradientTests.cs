@@ -194,3 +194,11 @@ public sealed class WideStencilGradientTests
     public void Gradient_OfFarNeighbours_MatchesFiniteDifferences() =>
         Check.Array(1501, WideStencilFunctions.FarNeighbours, WideStencilFunctions.FarNeighboursGradient, new[] { 0, 3, 6, 7, 9, 14 });
 }
+
+/// <summary>Index expressions with parentheses, against finite differences and the function's value.</summary>
+public sealed class ParenthesizedIndexGradientTests
+{
+    [Fact]
+    public void Gradient_OfLoopWritingAtAParenthesizedIndex_MatchesFiniteDifferences() =>
+        Check.Array(1601, ParenthesizedIndexFunctions.RotatingWrite, ParenthesizedIndexFunctions.RotatingWriteGradient, new[] { 1, 2, 3, 5 });
+}
