@@ -864,7 +864,11 @@ internal sealed class ReverseModeBuilder
                 // Borrowed for this call and given back at its end: the gradient allocates only what the method does.
                 forward.Add(new Line($"{arrayAdjoint} = global::System.Buffers.ArrayPool<{element}>.Shared.Rent({target}.Length);"));
                 forward.Add(new Line($"global::System.Array.Clear({arrayAdjoint}, 0, {target}.Length);"));
-                _pooledAdjoints.Add((element, arrayAdjoint));
+                if (!_pooledAdjoints.Exists(p => p.Name == arrayAdjoint))
+                {
+                    // One return per variable, however many places create its array.
+                    _pooledAdjoints.Add((element, arrayAdjoint));
+                }
             }
             else
             {

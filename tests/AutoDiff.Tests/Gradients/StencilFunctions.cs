@@ -354,3 +354,34 @@ public static partial class ParenthesizedIndexFunctions
         return s;
     }
 }
+
+/// <summary>A local array created in either branch: its adjoint is borrowed where it is created and given back once.</summary>
+public static partial class BranchArrayFunctions
+{
+    [Differentiable]
+    public static double EitherLength(double[] x)
+    {
+        double[] t;
+        if (x.Length > 3)
+        {
+            t = new double[2];
+        }
+        else
+        {
+            t = new double[3];
+        }
+
+        for (int i = 0; i < t.Length; i++)
+        {
+            t[i] = x[i % x.Length] * (i + 1);
+        }
+
+        double s = 0;
+        for (int i = 0; i < t.Length; i++)
+        {
+            s += t[i] * t[i];
+        }
+
+        return s;
+    }
+}

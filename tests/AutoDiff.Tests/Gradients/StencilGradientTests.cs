@@ -202,3 +202,11 @@ public sealed class ParenthesizedIndexGradientTests
     public void Gradient_OfLoopWritingAtAParenthesizedIndex_MatchesFiniteDifferences() =>
         Check.Array(1601, ParenthesizedIndexFunctions.RotatingWrite, ParenthesizedIndexFunctions.RotatingWriteGradient, new[] { 1, 2, 3, 5 });
 }
+
+/// <summary>Local arrays created in branches, against finite differences.</summary>
+public sealed class BranchArrayGradientTests
+{
+    [Fact]
+    public void Gradient_OfArrayCreatedInEitherBranch_MatchesFiniteDifferences() =>
+        Check.Array(1701, BranchArrayFunctions.EitherLength, BranchArrayFunctions.EitherLengthGradient, new[] { 1, 2, 3, 4, 6 });
+}
