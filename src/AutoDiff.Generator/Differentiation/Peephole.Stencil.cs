@@ -194,6 +194,9 @@ internal static partial class Peephole
                 rewritten.Add(new Line($"{Next(offset)} = {Next(offset + 1)};"));
             }
 
+            // The highest element's share starts in this iteration, in a local of the iteration that becomes the
+            // carried one at the end: the carried local's old value is dead by then, so the JIT needs no copy.
+            string fresh = stem + "New";
             bool highStarted = false;
             for (int i = 0; i < body.Count; i++)
             {
@@ -205,12 +208,11 @@ internal static partial class Peephole
 
                 Match accumulation = ElementAccumulation.Match(((Line)body[i]).Text);
                 string op = accumulation.Groups["op"].Value, value = accumulation.Groups["value"].Value;
-                string target = offset == low ? sum : Next(offset);
+                string target = offset == low ? sum : offset == high ? fresh : Next(offset);
                 if (offset == high && !highStarted)
                 {
-                    // The top local was carried into the one below it: this iteration starts it.
                     highStarted = true;
-                    rewritten.Add(new Line(op == "+" ? $"{target} = {value};" : $"{target} = -{(IsAtom(value) && !value.StartsWith("-", System.StringComparison.Ordinal) ? value : "(" + value + ")")};"));
+                    rewritten.Add(new Line(op == "+" ? $"{type} {target} = {value};" : $"{type} {target} = -{(IsAtom(value) && !value.StartsWith("-", System.StringComparison.Ordinal) ? value : "(" + value + ")")};"));
                 }
                 else
                 {
@@ -219,6 +221,7 @@ internal static partial class Peephole
             }
 
             rewritten.Add(new Line($"{array}[{At(low)}] {(writesWhole ? "=" : "+=")} {sum};"));
+            rewritten.Add(new Line($"{Next(high)} = {fresh};"));
             body = rewritten;
 
             // Before the loop: the carried locals start at zero. After it: the last iteration's open elements.

@@ -38,10 +38,11 @@ namespace Demo
                     double d_a = 2 * a;
                     double d_b = 200d * b;
                     // line 15: double b = x[i + 1] - x[i] * x[i];
-                    _dxNext = d_b;
+                    double _dxNew = d_b;
                     // line 14: double a = 1 - x[i];
                     _dxSum -= d_b * (2 * x[i]) + d_a;
                     dx[i] = _dxSum;
+                    _dxNext = _dxNew;
                 }
                 dx[x.Length - 1] = _dxNext;
             }

@@ -40,8 +40,9 @@ namespace Demo
                     // line 15: double c = x[i - 1] - 2 * x[i] + x[i + 1];
                     _dxSum += d_c;
                     _dxNext1 -= d_c * 2d;
-                    _dxNext2 = d_c;
+                    double _dxNew = d_c;
                     dx[i - 1] = _dxSum;
+                    _dxNext2 = _dxNew;
                 }
                 dx[x.Length - 2] = _dxNext1;
                 dx[x.Length - 1] = _dxNext2;
