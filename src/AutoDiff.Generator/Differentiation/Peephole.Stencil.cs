@@ -98,6 +98,7 @@ internal static partial class Peephole
         untouched.RemoveWhere(name => Mentions(node, MentionOf(name)) || assigned.Contains(clearedOutputs[name]));
     }
 
+    /// <summary>A mention of <paramref name="name"/> as a whole identifier.</summary>
     private static Regex MentionOf(string name) =>
         new(@"(?<![A-Za-z0-9_])" + Regex.Escape(name) + @"(?![A-Za-z0-9_])", RegexOptions.CultureInvariant);
 

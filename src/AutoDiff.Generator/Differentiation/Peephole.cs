@@ -72,7 +72,7 @@ internal static partial class Peephole
             }
 
             string name = zero.Groups["name"].Value;
-            var mention = new Regex(@"(?<![A-Za-z0-9_])" + Regex.Escape(name) + @"(?![A-Za-z0-9_])", RegexOptions.CultureInvariant);
+            Regex mention = MentionOf(name);
             for (int j = i + 1; j < output.Count; j++)
             {
                 if (output[j] is Comment)
@@ -317,7 +317,7 @@ internal static partial class Peephole
                 }
 
                 string array = accumulation.Groups["array"].Value, index = accumulation.Groups["index"].Value;
-                var arrayMention = new Regex(@"(?<![A-Za-z0-9_])" + Regex.Escape(array) + @"(?![A-Za-z0-9_])", RegexOptions.CultureInvariant);
+                Regex arrayMention = MentionOf(array);
                 bool invariantIndex = Identifier.Matches(index).Cast<Match>().All(m => !changing.Contains(m.Value));
                 bool alone = !arrayMention.IsMatch(accumulation.Groups["value"].Value) && !arrayMention.IsMatch(block.Header) &&
                              body.Where((n, k) => k != i).All(n => !Mentions(n, arrayMention));
