@@ -136,12 +136,18 @@ internal static partial class Peephole
     /// <param name="freshArrays">Those of <paramref name="arrays"/> that the method creates and never reassigns: a write to
     /// one cannot change an element of another array, so a loop that writes only such arrays still keeps another
     /// array's loop-invariant element in a local (GMM's <c>xCentered[i]</c> while it updates <c>qxCentered[j]</c>).</param>
+    /// <param name="privateArrays">Arrays only the generated code can reach (adjoints of the method's own arrays, gradient
+    /// buffers): in a straight-line loop body, an element added to, read and then overwritten in the same iteration
+    /// (<c>d_x[i] += a; … -= d_x[i]; d_x[i] = 0;</c>) is summed in a local instead (<c>var _fwd1 = d_x[i] + a;</c>), so the
+    /// iteration does not store a value only to load it back.</param>
     public static List<Node> PromoteInvariantAccumulations(List<Node> nodes, ISet<string>? counters = null, ISet<string>? arrays = null,
-        IReadOnlyDictionary<string, string>? spans = null, ISet<string>? scalarOutputs = null, ISet<string>? freshArrays = null)
+        IReadOnlyDictionary<string, string>? spans = null, ISet<string>? scalarOutputs = null, ISet<string>? freshArrays = null,
+        ISet<string>? privateArrays = null)
     {
         int counter = 0;
         return Promote(nodes, ref counter, counters ?? new HashSet<string>(), arrays ?? new HashSet<string>(),
-            spans ?? new Dictionary<string, string>(), scalarOutputs ?? new HashSet<string>(), freshArrays ?? new HashSet<string>());
+            spans ?? new Dictionary<string, string>(), scalarOutputs ?? new HashSet<string>(), freshArrays ?? new HashSet<string>(),
+            privateArrays ?? new HashSet<string>());
     }
 
     private static readonly Regex Step = new(@"^(?<name>[A-Za-z_][A-Za-z0-9_]*)(?:\+\+|--);$", RegexOptions.CultureInvariant);
@@ -270,7 +276,28 @@ internal static partial class Peephole
                 AssignedName.IsMatch(l.Text.Substring(target.Length).Insert(0, "x")));
             // Named after the array; each promoted loop has its own block, and one loop names an array once.
             string local = "_" + array.TrimStart('@', '_') + "Span";
-            before.Add(new Line($"global::System.{(written ? "Span" : "ReadOnlySpan")}<{spans[array]}> {local} = {array};"));
+            string spanType = $"global::System.{(written ? "Span" : "ReadOnlySpan")}<{spans[array]}>";
+            if (CommonOffset(body, array, header, changing) is { } offset)
+            {
+                // Every index is the same offset plus the loop's counter: index a slice by the counter alone, the form
+                // the JIT clones into a loop without bounds checks.
+                string counterName = CountedLoop.Match(header).Groups["v"].Value;
+                var offsetAccess = new Regex(@"(?<![A-Za-z0-9_.])" + Regex.Escape(array) + @"\[" + Regex.Escape(offset) + " \\+ " + Regex.Escape(counterName) + @"\]", RegexOptions.CultureInvariant);
+                for (int i = 0; i < body.Count; i++)
+                {
+                    if (body[i] is Line line)
+                    {
+                        body[i] = new Line(offsetAccess.Replace(line.Text, array + "[" + counterName + "]"));
+                    }
+                }
+
+                before.Add(new Line($"{spanType} {local} = (({spanType}){array}).Slice({offset});"));
+            }
+            else
+            {
+                before.Add(new Line($"{spanType} {local} = {array};"));
+            }
+
             for (int i = 0; i < body.Count; i++)
             {
                 if (body[i] is Line line)
@@ -285,8 +312,167 @@ internal static partial class Peephole
         return changed;
     }
 
+    /// <summary>
+    /// The offset <c>P</c> when every access to <paramref name="array"/> in the loop body is <c>array[P + i]</c>, with
+    /// <c>i</c> the loop's counter, which never goes below zero (it counts up from 0, or down to 0), and <c>P</c> an
+    /// offset the loop does not change. Then a slice from <c>P</c> holds every element the loop touches.
+    /// </summary>
+    private static string? CommonOffset(List<Node> body, string array, string header, HashSet<string> changing)
+    {
+        Match loop = CountedLoop.Match(header);
+        string counter = loop.Groups["v"].Value;
+        string condition = loop.Groups["cond"].Value;
+        bool nonNegative = (loop.Groups["init"].Value == "0" && (condition.StartsWith(counter + " < ", System.StringComparison.Ordinal) || condition.StartsWith(counter + " <= ", System.StringComparison.Ordinal))) ||
+                           condition == counter + " >= 0";
+        if (!loop.Success || !nonNegative)
+        {
+            return null;
+        }
+
+        string? offset = null;
+        string suffix = " + " + counter;
+        foreach (Node node in body)
+        {
+            if (node is not Line line)
+            {
+                continue;
+            }
+
+            foreach (Match access in ElementRead.Matches(line.Text))
+            {
+                if (access.Groups["array"].Value != array)
+                {
+                    continue;
+                }
+
+                string index = access.Groups["index"].Value;
+                if (!index.EndsWith(suffix, System.StringComparison.Ordinal))
+                {
+                    return null;
+                }
+
+                string candidate = index.Substring(0, index.Length - suffix.Length);
+                if ((offset is not null && candidate != offset) || candidate.IndexOfAny(new[] { '?', '<', '>', '=', '&', '|', '^' }) >= 0 ||
+                    Identifier.Matches(candidate).Cast<Match>().Any(m => changing.Contains(m.Value)))
+                {
+                    return null;
+                }
+
+                offset = candidate;
+            }
+
+            // Any other use of the array (a call argument, its length) keeps it whole.
+            int accesses = ElementRead.Matches(line.Text).Cast<Match>().Count(m => m.Groups["array"].Value == array);
+            if (MentionOf(array).Matches(line.Text).Count != accesses)
+            {
+                return null;
+            }
+        }
+
+        return offset;
+    }
+
+    private static readonly Regex PrivateAccumulation = new(@"^(?<array>[A-Za-z_][A-Za-z0-9_]*)\[(?<index>[^\[\]()]+)\] (?<op>[+-])= (?<value>.+);$", RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// In straight-line code, <c>a[i] += e; … a[i] …; a[i] = v;</c> on an array only generated code can reach becomes
+    /// <c>var _fwd1 = a[i] + (e); … _fwd1 …; a[i] = v;</c>: the sum the reads need is kept in a local, and the store the
+    /// overwrite would undo is dropped. Nothing between may write the array, call a method, or change the index.
+    /// </summary>
+    private static void ForwardPrivateAccumulations(List<Node> body, ISet<string> privateArrays, ref int counter)
+    {
+        if (privateArrays.Count == 0 || body.Exists(n => n is not Line and not Comment))
+        {
+            return;
+        }
+
+        for (int i = 0; i < body.Count; i++)
+        {
+            if (body[i] is not Line line || PrivateAccumulation.Match(line.Text) is not { Success: true } accumulation ||
+                !privateArrays.Contains(accumulation.Groups["array"].Value))
+            {
+                continue;
+            }
+
+            string array = accumulation.Groups["array"].Value, index = accumulation.Groups["index"].Value;
+            string element = array + "[" + index + "]";
+            Regex arrayMention = MentionOf(array);
+            var indexNames = new HashSet<string>(Identifier.Matches(index).Cast<Match>().Select(m => m.Value), System.StringComparer.Ordinal);
+            var reads = new List<int>();
+            int overwrite = -1;
+            for (int j = i + 1; j < body.Count && overwrite < 0; j++)
+            {
+                if (body[j] is not Line later)
+                {
+                    continue;
+                }
+
+                string text = later.Text;
+                if (text.StartsWith(element + " = ", System.StringComparison.Ordinal) && !arrayMention.IsMatch(text.Substring(element.Length)))
+                {
+                    overwrite = j;
+                    break;
+                }
+
+                int mentions = arrayMention.Matches(text).Count;
+                int sameElement = ElementRead.Matches(text).Cast<Match>().Count(m => m.Value == element && m.Groups["array"].Value == array);
+                bool writesIt = ElementRead.Match(text) is { Success: true, Index: 0 } target && target.Groups["array"].Value == array &&
+                                AssignedName.IsMatch(text.Substring(target.Length).Insert(0, "x"));
+                bool changesIndex = AssignedName.Match(text) is { Success: true } assigned && indexNames.Contains(assigned.Groups["name"].Value);
+                if (mentions != sameElement || writesIt || changesIndex || AnyCall.IsMatch(MathCall.Replace(text, "(")) || text.StartsWith("return", System.StringComparison.Ordinal))
+                {
+                    break;
+                }
+
+                if (mentions > 0)
+                {
+                    reads.Add(j);
+                }
+            }
+
+            if (overwrite < 0 || reads.Count == 0)
+            {
+                continue;
+            }
+
+            string local = "_fwd" + (++counter).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string value = accumulation.Groups["value"].Value;
+            body[i] = new Line($"var {local} = {element} {accumulation.Groups["op"].Value} {(NeedsParentheses(value) ? "(" + value + ")" : value)};");
+            var elementMention = new Regex(@"(?<![A-Za-z0-9_.])" + Regex.Escape(element), RegexOptions.CultureInvariant);
+            foreach (int j in reads)
+            {
+                body[j] = new Line(elementMention.Replace(((Line)body[j]).Text, local));
+            }
+        }
+    }
+
+    /// <summary>Whether <c>a + e</c> or <c>a - e</c> would group <paramref name="expression"/> differently from <c>a + (e)</c>.</summary>
+    private static bool NeedsParentheses(string expression)
+    {
+        int depth = 0;
+        for (int i = 0; i < expression.Length; i++)
+        {
+            char c = expression[i];
+            if (c is '(' or '[')
+            {
+                depth++;
+            }
+            else if (c is ')' or ']')
+            {
+                depth--;
+            }
+            else if (depth == 0 && (c is '?' or '<' or '>' or '=' or '&' or '|' or '^' ||
+                                    (c is '+' or '-' && i > 0 && expression[i - 1] == ' ' && i + 1 < expression.Length && expression[i + 1] == ' ')))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static List<Node> Promote(List<Node> nodes, ref int counter, ISet<string> counters, ISet<string> arrays, IReadOnlyDictionary<string, string> spans,
-        ISet<string> scalarOutputs, ISet<string> freshArrays)
+        ISet<string> scalarOutputs, ISet<string> freshArrays, ISet<string> privateArrays)
     {
         var output = new List<Node>(nodes.Count);
         foreach (Node node in nodes)
@@ -297,7 +483,7 @@ internal static partial class Peephole
                 continue;
             }
 
-            var body = Promote(block.Body, ref counter, counters, arrays, spans, scalarOutputs, freshArrays);
+            var body = Promote(block.Body, ref counter, counters, arrays, spans, scalarOutputs, freshArrays, privateArrays);
             Match loop = CountedLoop.Match(block.Header);
             if (block.Trailer is not null || !loop.Success || loop.Groups["cv"].Value != loop.Groups["v"].Value)
             {
@@ -305,6 +491,7 @@ internal static partial class Peephole
                 continue;
             }
 
+            ForwardPrivateAccumulations(body, privateArrays, ref counter);
             var changing = new HashSet<string>(System.StringComparer.Ordinal) { loop.Groups["v"].Value };
             CollectAssigned(body, changing);
             var before = new List<Node>();

@@ -44,6 +44,12 @@ internal sealed class ReverseModeBuilder
 
     /// <summary>Arrays saved whole at the start of each iteration of an enclosing loop: their element writes need no saves.</summary>
     private readonly HashSet<string> _snapshotted = new();
+
+    /// <summary>
+    /// Scratch arrays that live on a tape of their own, one window per loop iteration (see <see cref="IsWindowable"/>):
+    /// array name → (element type, tape name). Declared as spans, so the name can refer to each window in turn.
+    /// </summary>
+    private readonly Dictionary<string, (string Element, string Tape)> _windowed = new(System.StringComparer.Ordinal);
     private readonly HashSet<string> _inlineDeclared = new();
 
     /// <summary>Locals declared at the top level of the method (outside any branch or loop).</summary>
@@ -203,8 +209,9 @@ internal sealed class ReverseModeBuilder
         var uncleared = new Dictionary<string, string>(System.StringComparer.Ordinal);
         List<Node> forward = Peephole.PromoteInvariantAccumulations(
             Peephole.HoistPooledBuffers(Peephole.HoistPowerOfTwoScales(Peephole.InitializeOnFirstAccumulation(Peephole.CarryStencilAccumulations(Peephole.MergeAccumulations(diff.Forward), AdjointArrayTypes(), ClearedOutputs(), uncleared)), ScalarOutputs())),
-            CounterNames(), ArrayNames(), SpanTypes(), ScalarOutputs(), FreshArrays());
+            CounterNames(), ArrayNames(), SpanTypes(), ScalarOutputs(), FreshArrays(), PrivateArrays());
         _unclearedOutputs = uncleared;
+        DeclareWindowedAsSpans(forward);
 
         var lines = new CodeBuilder();
         if (_usesArena)
@@ -229,6 +236,11 @@ internal sealed class ReverseModeBuilder
         foreach (string element in _tapes)
         {
             lines.Line($"var {TapeName(element)} = global::AutoDiff.CompilerServices.Tape<{element}>.Rent();");
+        }
+
+        foreach ((string element, string tape) in _windowed.Values)
+        {
+            lines.Line($"var {tape} = global::AutoDiff.CompilerServices.Tape<{element}>.Rent();");
         }
 
         lines.Blank();
@@ -263,19 +275,24 @@ internal sealed class ReverseModeBuilder
             lines.Line($"{_names.Of(_method.ReturnType)} {_adjointNames[_resultName]} = 1;");
         }
 
-        lines.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.HoistPooledBuffers(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Reverse))), CounterNames(), ArrayNames(), SpanTypes(), ScalarOutputs(), FreshArrays()));
+        lines.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.HoistPooledBuffers(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Reverse))), CounterNames(), ArrayNames(), SpanTypes(), ScalarOutputs(), FreshArrays(), PrivateArrays()));
         foreach (ParameterModel parameter in _reassignedTensorParameters)
         {
             string local = _adjointNames[parameter.Name];
             lines.Line($"if ({local} is not null) global::AutoDiff.CompilerServices.TensorArena.Accumulate({parameter.GradientName}, {local});");
         }
 
-        if (_tapes.Count > 0 || _pooledAdjoints.Count > 0)
+        if (_tapes.Count > 0 || _pooledAdjoints.Count > 0 || _windowed.Count > 0)
         {
             lines.Blank();
             foreach (string element in _tapes)
             {
                 lines.Line($"global::AutoDiff.CompilerServices.Tape<{element}>.Return({TapeName(element)});");
+            }
+
+            foreach ((string element, string tape) in _windowed.Values)
+            {
+                lines.Line($"global::AutoDiff.CompilerServices.Tape<{element}>.Return({tape});");
             }
 
             foreach ((string element, string adjoint) in _pooledAdjoints)
@@ -479,6 +496,25 @@ internal sealed class ReverseModeBuilder
     /// Every array or span the generated code indexes, as printed, with its element type: the method's own, their
     /// adjoints and gradient outputs, and preaccumulation buffers. Empty for forward-over-reverse (dual) code.
     /// </summary>
+    /// <summary>
+    /// Arrays only the generated code can reach: the adjoints of the method's own arrays and the gradient buffers. No
+    /// other name refers to their elements.
+    /// </summary>
+    private ISet<string> PrivateArrays()
+    {
+        var result = new HashSet<string>(_bufferElements.Keys, System.StringComparer.Ordinal);
+        foreach (KeyValuePair<string, TypeRef> pair in _types)
+        {
+            if (pair.Value.IsFloatingCollection && _arrayLengths.ContainsKey(pair.Key) && !_method.Parameters.Any(p => p.Name == pair.Key) &&
+                _adjointNames.TryGetValue(pair.Key, out string? adjoint))
+            {
+                result.Add(adjoint);
+            }
+        }
+
+        return result;
+    }
+
     private IReadOnlyDictionary<string, string> SpanTypes()
     {
         var result = new Dictionary<string, string>(System.StringComparer.Ordinal);
@@ -1320,14 +1356,53 @@ internal sealed class ReverseModeBuilder
         StmtDiff body = DiffBlock(loop.Body, inner);
         _loops.Pop();
         _snapshotted.ExceptWith(snapshots);
+        // Around the loop, for arrays windowed per run of the loop (see below).
+        var windowsBefore = new List<Node>();
+        var windowsReverseBefore = new List<Node>();
+        var windowsReverseAfter = new List<Node>();
         if (snapshots.Count > 0)
         {
-            // Each iteration starts by saving these arrays whole; its reverse ends by putting them back.
+            // Each iteration starts by saving these arrays whole; its reverse ends by putting them back. A scratch array
+            // the iteration overwrites before reading instead lives on a tape of its own, a window per iteration, which
+            // the forward sweep fills and the reverse sweep reads in place: no copy either way. When the loop's trip
+            // count is known as it starts, one window holds every iteration's copy, and each iteration takes a slice.
             var saves = new List<Node>();
+            var peeks = new List<Node>();
             var restores = new List<Node>();
+            (Code Rows, Code Row)? perRun = canonical is not null ? WindowRows(loop, canonical) : null;
             foreach (string array in snapshots)
             {
                 string element = _names.Element(_types[array]);
+                if (IsWindowable(array, loop))
+                {
+                    string name = Identifiers.Escape(array);
+                    string tape = _namer.Fresh("_" + array.TrimStart('@', '_') + "Windows");
+                    _windowed[array] = (element, tape);
+                    Code length = Print(_arrayLengths[array]);
+                    if (perRun is { } run)
+                    {
+                        string rows = _namer.Fresh("_" + array.TrimStart('@', '_') + "Rows");
+                        _hoisted.Add(($"global::System.Span<{element}>", rows, "default"));
+                        string size = Code.Binary(run.Rows, "*", length).Text;
+                        windowsBefore.Add(new Comment($"{array} is written whole before it is read: each iteration's copy is a row of {rows}, on {tape}"));
+                        windowsBefore.Add(new Line($"{rows} = {tape}.PushWindow({size});"));
+                        string slice = $"{name} = {rows}.Slice({Code.Binary(run.Row, "*", length).Text}, {length.Text});";
+                        saves.Add(new Line(slice));
+                        peeks.Add(new Line(slice));
+                        windowsReverseBefore.Add(new Line($"{rows} = {tape}.PeekWindow({size});"));
+                        windowsReverseAfter.Add(new Line($"{tape}.PopWindow({size});"));
+                    }
+                    else
+                    {
+                        saves.Add(new Comment($"{array} is written whole before it is read: this iteration's copy lives on {tape}"));
+                        saves.Add(new Line($"{name} = {tape}.PushWindow({length.Text});"));
+                        peeks.Add(new Line($"{name} = {tape}.PeekWindow({length.Text});"));
+                        restores.Insert(0, new Line($"{tape}.PopWindow({length.Text});"));
+                    }
+
+                    continue;
+                }
+
                 _tapes.Add(element);
                 bool scalar = _types[array].Shape == TypeShape.Scalar;
                 saves.Add(new Line(scalar ? $"{TapeName(element)}.Push({Identifiers.Escape(array)});" : $"{TapeName(element)}.PushAll({Identifiers.Escape(array)});"));
@@ -1335,7 +1410,8 @@ internal sealed class ReverseModeBuilder
             }
 
             saves.AddRange(body.Forward);
-            var reverseWithRestores = new List<Node>(body.Reverse);
+            var reverseWithRestores = new List<Node>(peeks);
+            reverseWithRestores.AddRange(body.Reverse);
             reverseWithRestores.AddRange(restores);
             body = new StmtDiff(saves, reverseWithRestores);
         }
@@ -1358,13 +1434,16 @@ internal sealed class ReverseModeBuilder
         {
             // The bounds are the same when the reverse sweep gets here: run the indices backwards from them, with
             // nothing counted or recorded.
+            forward.AddRange(windowsBefore);
             forward.Add(LoopNode(loop, canonical, header, condition, body.Forward.Concat(step.Forward).ToList()));
             var invariantBody = new List<Node>();
             AddRecomputed(loop, invariantBody);
             invariantBody.AddRange(step.Reverse);
             invariantBody.AddRange(body.Reverse);
             reverse.Add(new Comment($"line {loop.Line}: {loop.Source}, backwards"));
+            reverse.AddRange(windowsReverseBefore);
             reverse.Add(new BlockNode(invariantHeader, invariantBody));
+            reverse.AddRange(windowsReverseAfter);
             reverse.AddRange(init.Reverse);
             return new StmtDiff(forward, reverse);
         }
@@ -1502,6 +1581,105 @@ internal sealed class ReverseModeBuilder
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="array"/>, saved whole at the start of each iteration of <paramref name="loop"/>, can live
+    /// on a tape instead, one window per iteration: a method-level <c>new T[n]</c> of float or double (n fixed, one
+    /// assignment) that nothing outside <paramref name="loop"/> mentions, that the loop uses only through elements and
+    /// <c>.Length</c> (so a span can stand for it), and that each iteration overwrites completely before reading it (so
+    /// a new window's stale contents are never read). Not in split methods, whose sweeps share the thread's tapes.
+    /// </summary>
+    private bool IsWindowable(string array, Loop loop)
+    {
+        if (_split || !ReferenceEquals(_names, TypeNames.Plain) || !_types.TryGetValue(array, out TypeRef? type) || type.Shape != TypeShape.Array ||
+            type.Element is not (ScalarKind.Double or ScalarKind.Float) || _method.Parameters.Any(p => p.Name == array) ||
+            !_arrayLengths.TryGetValue(array, out Expr? length) || !_wholeArrayAssignments.TryGetValue(array, out int assignments) || assignments != 1 ||
+            !IrWalker.DescendantsAndSelf(length).All(e => e is not VarRef v || !_assignmentCounts.TryGetValue(v.Name, out int n) || n <= 1) ||
+            LoopHeaderMentions(loop, array) || !OverwrittenBeforeRead(array, length, loop.Body))
+        {
+            return false;
+        }
+
+        // Every mention in the method, but the declaration, is one of the loop's, through an element or the length.
+        // (Counted rather than matched by reference: a fused enclosing loop differentiates a rewritten copy.)
+        bool declared = _body.Statements.Any(st => st is Assign { IsDeclaration: true, Target: VarRef target, Value: NewArray } && target.Name == array);
+        int Mentions(Block block, bool throughElementsOnly)
+        {
+            int count = 0;
+            foreach (Stmt statement in IrWalker.Statements(block))
+            {
+                if (statement is Assign { IsDeclaration: true, Target: VarRef target, Value: NewArray } && target.Name == array)
+                {
+                    continue;
+                }
+
+                if (statement is ForwardOnly forwardOnly && MentionsInText(forwardOnly.Code, array))
+                {
+                    return -1;
+                }
+
+                foreach (Expr expression in IrWalker.OwnExpressions(statement))
+                {
+                    List<Expr> all = IrWalker.DescendantsAndSelf(expression).ToList();
+                    int mentions = all.Count(e => e is VarRef v && v.Name == array);
+                    int throughElements = all.Count(e => e is ElementRef { Collection: VarRef c } && c.Name == array) +
+                                          all.Count(e => e is Opaque { Format: "{0}.Length", Arguments: var arguments } && arguments.Count == 1 && arguments[0] is VarRef c && c.Name == array);
+                    if (throughElementsOnly && mentions != throughElements)
+                    {
+                        return -1;
+                    }
+
+                    count += mentions;
+                }
+            }
+
+            return count;
+        }
+
+        int inLoop = Mentions(loop.Body, throughElementsOnly: true);
+        return declared && inLoop > 0 && Mentions(_body, throughElementsOnly: false) == inLoop;
+    }
+
+    /// <summary>
+    /// For <c>for (int i = start; i &lt; end; i++)</c> whose bounds the reverse sweep sees unchanged (the loops
+    /// <see cref="InvariantReverseHeader"/> reverses from their bounds): its trip count, as the loop starts, and the
+    /// iteration's number (<c>i - start</c>). Null for other loops.
+    /// </summary>
+    private (Code Rows, Code Row)? WindowRows(Loop loop, CanonicalLoop canonical)
+    {
+        if (canonical.Step != 1 || loop.Condition is not Binary { Operator: "<", Left: VarRef index, Right: var end } || index.Name != canonical.Index ||
+            InvariantReverseHeader(loop, canonical) is null)
+        {
+            return null;
+        }
+
+        Code endCode = Print(end);
+        Code counter = Code.Atom(canonical.Variable);
+        if (canonical.Start is Literal { Text: "0" })
+        {
+            bool nonNegative = end is Literal literal && int.TryParse(literal.Text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _);
+            return (nonNegative ? endCode : Code.Call("global::System.Math.Max", Code.Atom("0"), endCode), counter);
+        }
+
+        Code start = Print(canonical.Start);
+        return (Code.Call("global::System.Math.Max", Code.Atom("0"), Code.Binary(endCode, "-", start)), Code.Binary(counter, "-", start));
+    }
+
+    /// <summary>The declarations of windowed arrays (<c>double[] a = new double[n];</c>) become span declarations.</summary>
+    private void DeclareWindowedAsSpans(List<Node> forward)
+    {
+        foreach (KeyValuePair<string, (string Element, string Tape)> windowed in _windowed)
+        {
+            string prefix = $"{windowed.Value.Element}[] {Identifiers.Escape(windowed.Key)} = ";
+            int index = forward.FindIndex(n => n is Line line && line.Text.StartsWith(prefix, System.StringComparison.Ordinal));
+            if (index < 0)
+            {
+                throw new System.InvalidOperationException($"No top-level declaration of the windowed array {windowed.Key}.");
+            }
+
+            forward[index] = new Line($"global::System.Span<{windowed.Value.Element}> {Identifiers.Escape(windowed.Key)} = " + ((Line)forward[index]).Text.Substring(prefix.Length));
+        }
     }
 
     /// <summary>True when some loop recomputes the variable in its reverse sweep instead of recording it.</summary>

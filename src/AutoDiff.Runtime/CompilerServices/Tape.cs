@@ -128,6 +128,77 @@ public sealed class Tape<T>
         _items.AsSpan(_count, destination.Length).CopyTo(destination);
     }
 
+    /// <summary>
+    /// Reserves <paramref name="length"/> values on top of the tape and returns them for the caller to fill: the
+    /// storage of a scratch array during one loop iteration that writes it whole before reading it. The forward sweep
+    /// writes the iteration's values there in place, and the reverse sweep reads them back in place with
+    /// <see cref="PeekWindow"/>, where saving and restoring the array would copy it twice.
+    /// </summary>
+    /// <remarks>
+    /// The returned span is valid until the next <see cref="PushWindow"/> on this tape (which may move the storage),
+    /// so generated code keeps one tape per windowed array and pushes nothing else on it.
+    /// </remarks>
+    /// <param name="length">The number of values.</param>
+    /// <returns>The reserved values, whose contents are whatever the storage last held.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Span<T> PushWindow(int length)
+    {
+        if (_items.Length - _count < length)
+        {
+            GrowFor(length);
+        }
+
+        var window = new Span<T>(_items, _count, length);
+        _count += length;
+        return window;
+    }
+
+    /// <summary>Returns the most recent window (<see cref="PushWindow"/>) of <paramref name="length"/> values, in place.</summary>
+    /// <param name="length">The window's length.</param>
+    /// <returns>The values the forward sweep wrote into the window.</returns>
+    /// <exception cref="InvalidOperationException">The tape holds fewer values (a bug in generated code).</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Span<T> PeekWindow(int length)
+    {
+        if ((uint)length > (uint)_count)
+        {
+            ThrowEmpty();
+        }
+
+        return new Span<T>(_items, _count - length, length);
+    }
+
+    /// <summary>Removes the most recent window of <paramref name="length"/> values.</summary>
+    /// <param name="length">The window's length.</param>
+    /// <exception cref="InvalidOperationException">The tape holds fewer values (a bug in generated code).</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void PopWindow(int length)
+    {
+        if ((uint)length > (uint)_count)
+        {
+            ThrowEmpty();
+        }
+
+        _count -= length;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void GrowFor(int length)
+    {
+        if (length < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), length, "A window's length cannot be negative.");
+        }
+
+        int size = _items.Length;
+        while (size - _count < length)
+        {
+            size = checked(size * 2);
+        }
+
+        Array.Resize(ref _items, size);
+    }
+
     private void Grow() => Array.Resize(ref _items, _items.Length * 2);
 
     private static void ThrowEmpty() =>

@@ -288,6 +288,29 @@ public sealed class SnapshotTests
                 }
             }
             """ },
+        { "ScratchArrayWindows", "Recurrence", """
+            public static partial class Functions
+            {
+                // t is written whole before it is read in each iteration: its copies live on a tape, one row each.
+                [Differentiable]
+                public static double Recurrence(double[] x, int rows)
+                {
+                    double[] t = new double[2];
+                    double h = 0.1;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        for (int j = 0; j < 2; j++)
+                        {
+                            t[j] = x[r * 2 + j] * h;
+                        }
+
+                        h = Math.Tanh(t[0] * t[1] + h);
+                    }
+
+                    return h;
+                }
+            }
+            """ },
     };
 
     [Theory]

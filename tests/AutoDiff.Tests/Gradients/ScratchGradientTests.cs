@@ -1,0 +1,37 @@
+using Xunit;
+using S = AutoDiff.Tests.Gradients.ScratchFunctions;
+
+namespace AutoDiff.Tests.Gradients;
+
+/// <summary>
+/// Loops with per-iteration scratch arrays against finite differences, for lengths from 0 (no row: the loops do not
+/// run) up to several rows and partial rows; <see cref="Check"/> fills the gradient outputs with NaN first.
+/// </summary>
+public sealed class ScratchGradientTests
+{
+    private static readonly int[] Lengths = { 0, 1, 2, 3, 5, 6, 9, 13 };
+
+    [Fact]
+    public void Gradient_OfRecurrenceOverRows_MatchesFiniteDifferences() =>
+        Check.Array(1201, S.RecurrenceOverRows, S.RecurrenceOverRowsGradient, Lengths);
+
+    [Fact]
+    public void Gradient_OfMixtureOfRows_MatchesFiniteDifferences() =>
+        Check.Array(1202, S.MixtureOfRows, S.MixtureOfRowsGradient, Lengths);
+
+    [Fact]
+    public void Gradient_OfNestedRecurrence_MatchesFiniteDifferences() =>
+        Check.Array(1203, S.NestedRecurrence, S.NestedRecurrenceGradient, Lengths);
+
+    [Fact]
+    public void Gradient_OfSteppedLoopWithBreak_MatchesFiniteDifferences() =>
+        Check.Array(1204, S.SteppedWithBreak, S.SteppedWithBreakGradient, Lengths);
+
+    [Fact]
+    public void Gradient_OfOffsetRows_MatchesFiniteDifferences() =>
+        Check.Array(1205, S.OffsetRows, S.OffsetRowsGradient, Lengths);
+
+    [Fact]
+    public void Gradient_OfManyArrayRows_MatchesFiniteDifferences() =>
+        Check.Array(1206, S.ManyArrayRows, S.ManyArrayRowsGradient, Lengths);
+}
