@@ -277,21 +277,24 @@ internal static partial class Peephole
             // Named after the array; each promoted loop has its own block, and one loop names an array once.
             string local = "_" + array.TrimStart('@', '_') + "Span";
             string spanType = $"global::System.{(written ? "Span" : "ReadOnlySpan")}<{spans[array]}>";
-            if (CommonOffset(body, array, header, changing) is { } offset)
+            if (CommonOffset(body, array, header, changing) is { } window)
             {
-                // Every index is the same offset plus the loop's counter: index a slice by the counter alone, the form
-                // the JIT clones into a loop without bounds checks.
+                // Every index is the same offset plus the loop's counter: index a slice as long as the loop's run by the
+                // counter alone. The JIT then sees every index in range and checks none of them.
                 string counterName = CountedLoop.Match(header).Groups["v"].Value;
-                var offsetAccess = new Regex(@"(?<![A-Za-z0-9_.])" + Regex.Escape(array) + @"\[" + Regex.Escape(offset) + " \\+ " + Regex.Escape(counterName) + @"\]", RegexOptions.CultureInvariant);
-                for (int i = 0; i < body.Count; i++)
+                if (window.Offset != "0")
                 {
-                    if (body[i] is Line line)
+                    var offsetAccess = new Regex(@"(?<![A-Za-z0-9_.])" + Regex.Escape(array) + @"\[" + Regex.Escape(window.Offset) + " \\+ " + Regex.Escape(counterName) + @"\]", RegexOptions.CultureInvariant);
+                    for (int i = 0; i < body.Count; i++)
                     {
-                        body[i] = new Line(offsetAccess.Replace(line.Text, array + "[" + counterName + "]"));
+                        if (body[i] is Line line)
+                        {
+                            body[i] = new Line(offsetAccess.Replace(line.Text, array + "[" + counterName + "]"));
+                        }
                     }
                 }
 
-                before.Add(new Line($"{spanType} {local} = (({spanType}){array}).Slice({offset});"));
+                before.Add(new Line($"{spanType} {local} = (({spanType}){array}).Slice({window.Offset}, {window.Count});"));
             }
             else
             {
@@ -313,18 +316,36 @@ internal static partial class Peephole
     }
 
     /// <summary>
-    /// The offset <c>P</c> when every access to <paramref name="array"/> in the loop body is <c>array[P + i]</c>, with
-    /// <c>i</c> the loop's counter, which never goes below zero (it counts up from 0, or down to 0), and <c>P</c> an
-    /// offset the loop does not change. Then a slice from <c>P</c> holds every element the loop touches.
+    /// The offset <c>P</c> and the loop's number of iterations <c>n</c> when the loop counts <c>i</c> up from 0 to below
+    /// <c>n</c> (or down from <c>n - 1</c> to 0) and every access to <paramref name="array"/> in its body is
+    /// <c>array[P + i]</c> (or <c>array[i]</c>, offset 0), with <c>P</c> and <c>n</c> values the loop does not change.
+    /// Then the slice of <c>n</c> elements from <c>P</c> holds every element the loop touches, each of its runs touches
+    /// them all (the body is straight-line code), and its counter is always a valid index into it.
     /// </summary>
-    private static string? CommonOffset(List<Node> body, string array, string header, HashSet<string> changing)
+    private static (string Offset, string Count)? CommonOffset(List<Node> body, string array, string header, HashSet<string> changing)
     {
         Match loop = CountedLoop.Match(header);
         string counter = loop.Groups["v"].Value;
         string condition = loop.Groups["cond"].Value;
-        bool nonNegative = (loop.Groups["init"].Value == "0" && (condition.StartsWith(counter + " < ", System.StringComparison.Ordinal) || condition.StartsWith(counter + " <= ", System.StringComparison.Ordinal))) ||
-                           condition == counter + " >= 0";
-        if (!loop.Success || !nonNegative)
+        string init = loop.Groups["init"].Value;
+        string? count = null;
+        if (!loop.Success)
+        {
+            return null;
+        }
+
+        if (init == "0" && condition.StartsWith(counter + " < ", System.StringComparison.Ordinal))
+        {
+            count = condition.Substring(counter.Length + 3);
+        }
+        else if (condition == counter + " >= 0")
+        {
+            count = init.EndsWith(" - 1", System.StringComparison.Ordinal) && !NeedsParentheses(init.Substring(0, init.Length - 4))
+                ? init.Substring(0, init.Length - 4)
+                : (NeedsParentheses(init) ? "(" + init + ")" : init) + " + 1";
+        }
+
+        if (count is null || AnyCall.IsMatch(count) || Identifier.Matches(count).Cast<Match>().Any(m => changing.Contains(m.Value)))
         {
             return null;
         }
@@ -346,12 +367,12 @@ internal static partial class Peephole
                 }
 
                 string index = access.Groups["index"].Value;
-                if (!index.EndsWith(suffix, System.StringComparison.Ordinal))
+                if (index != counter && !index.EndsWith(suffix, System.StringComparison.Ordinal))
                 {
                     return null;
                 }
 
-                string candidate = index.Substring(0, index.Length - suffix.Length);
+                string candidate = index == counter ? "0" : index.Substring(0, index.Length - suffix.Length);
                 if ((offset is not null && candidate != offset) || candidate.IndexOfAny(new[] { '?', '<', '>', '=', '&', '|', '^' }) >= 0 ||
                     Identifier.Matches(candidate).Cast<Match>().Any(m => changing.Contains(m.Value)))
                 {
@@ -369,7 +390,7 @@ internal static partial class Peephole
             }
         }
 
-        return offset;
+        return offset is null ? null : (offset, count);
     }
 
     private static readonly Regex PrivateAccumulation = new(@"^(?<array>[A-Za-z_][A-Za-z0-9_]*)\[(?<index>[^\[\]()]+)\] (?<op>[+-])= (?<value>.+);$", RegexOptions.CultureInvariant);
