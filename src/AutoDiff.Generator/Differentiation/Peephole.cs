@@ -393,6 +393,90 @@ internal static partial class Peephole
         return offset is null ? null : (offset, count);
     }
 
+    private static readonly Regex SpanView = new(@"^global::System\.(?<kind>ReadOnlySpan|Span)<(?<element>[A-Za-z0-9_.:]+)> (?<local>_[A-Za-z0-9_]+Span) = (?<array>@?[A-Za-z_][A-Za-z0-9_]*);$", RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// The span locals that <see cref="PromoteInvariantAccumulations"/> declares before inner loops, when they view a
+    /// whole array (no slice) that the enclosing counted loop never reassigns, are made once before that loop
+    /// (<c>_icfView1</c>) and copied where they were made: a triangular loop nest otherwise rebuilds them from the
+    /// array variables on every outer iteration, reloading each from the stack in a large method.
+    /// </summary>
+    /// <param name="nodes">The statements, after <see cref="PromoteInvariantAccumulations"/>.</param>
+    /// <param name="counter">Numbers the views; shared by the calls for one method, whose sweeps share a scope.</param>
+    public static List<Node> HoistSpanViews(List<Node> nodes, ref int counter)
+    {
+        var output = new List<Node>(nodes.Count);
+        foreach (Node node in nodes)
+        {
+            if (node is not BlockNode block)
+            {
+                output.Add(node);
+                continue;
+            }
+
+            var body = HoistSpanViews(block.Body, ref counter);
+            if (block.Trailer is not null || !CountedLoop.IsMatch(block.Header))
+            {
+                output.Add(block with { Body = body });
+                continue;
+            }
+
+            var assigned = new HashSet<string>(System.StringComparer.Ordinal);
+            CollectAssigned(body, assigned);
+            var views = new Dictionary<string, (string Element, bool Writable, string Name)>(System.StringComparer.Ordinal);
+            for (int i = 0; i < body.Count; i++)
+            {
+                if (body[i] is not BlockNode inner)
+                {
+                    continue;
+                }
+
+                // The guard PromoteInvariantAccumulations puts around an inner loop, or the inner loop itself.
+                List<Node> innerBody = inner.Body;
+                var rewritten = new List<Node>(innerBody.Count);
+                bool changed = false;
+                foreach (Node innerNode in innerBody)
+                {
+                    if (innerNode is Line line && SpanView.Match(line.Text) is { Success: true } view && !assigned.Contains(view.Groups["array"].Value))
+                    {
+                        string array = view.Groups["array"].Value;
+                        bool writable = view.Groups["kind"].Value == "Span";
+                        if (!views.TryGetValue(array, out var known))
+                        {
+                            known = (view.Groups["element"].Value, writable, "_" + array.TrimStart('@', '_') + "View" + (++counter).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                        }
+
+                        views[array] = (known.Element, known.Writable || writable, known.Name);
+                        rewritten.Add(new Line($"global::System.{view.Groups["kind"].Value}<{view.Groups["element"].Value}> {view.Groups["local"].Value} = {known.Name};"));
+                        changed = true;
+                    }
+                    else
+                    {
+                        rewritten.Add(innerNode);
+                    }
+                }
+
+                if (changed)
+                {
+                    body[i] = inner with { Body = rewritten };
+                }
+            }
+
+            if (views.Count > 0)
+            {
+                output.Add(new Comment("the loop does not move these arrays: view them as spans once, before it"));
+                foreach (KeyValuePair<string, (string Element, bool Writable, string Name)> view in views)
+                {
+                    output.Add(new Line($"global::System.{(view.Value.Writable ? "Span" : "ReadOnlySpan")}<{view.Value.Element}> {view.Value.Name} = {view.Key};"));
+                }
+            }
+
+            output.Add(block with { Body = body });
+        }
+
+        return output;
+    }
+
     private static readonly Regex PrivateAccumulation = new(@"^(?<array>[A-Za-z_][A-Za-z0-9_]*)\[(?<index>[^\[\]()]+)\] (?<op>[+-])= (?<value>.+);$", RegexOptions.CultureInvariant);
 
     /// <summary>

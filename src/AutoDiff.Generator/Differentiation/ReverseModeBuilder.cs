@@ -210,6 +210,8 @@ internal sealed class ReverseModeBuilder
         List<Node> forward = Peephole.PromoteInvariantAccumulations(
             Peephole.HoistPooledBuffers(Peephole.HoistPowerOfTwoScales(Peephole.InitializeOnFirstAccumulation(Peephole.CarryStencilAccumulations(Peephole.MergeAccumulations(diff.Forward), AdjointArrayTypes(), ClearedOutputs(), uncleared)), ScalarOutputs())),
             CounterNames(), ArrayNames(), SpanTypes(), ScalarOutputs(), FreshArrays(), PrivateArrays());
+        int views = 0;
+        forward = Peephole.HoistSpanViews(forward, ref views);
         _unclearedOutputs = uncleared;
         DeclareWindowedAsSpans(forward);
 
@@ -275,7 +277,7 @@ internal sealed class ReverseModeBuilder
             lines.Line($"{_names.Of(_method.ReturnType)} {_adjointNames[_resultName]} = 1;");
         }
 
-        lines.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.HoistPooledBuffers(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Reverse))), CounterNames(), ArrayNames(), SpanTypes(), ScalarOutputs(), FreshArrays(), PrivateArrays()));
+        lines.AddRange(Peephole.HoistSpanViews(Peephole.PromoteInvariantAccumulations(Peephole.HoistPooledBuffers(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Reverse))), CounterNames(), ArrayNames(), SpanTypes(), ScalarOutputs(), FreshArrays(), PrivateArrays()), ref views));
         foreach (ParameterModel parameter in _reassignedTensorParameters)
         {
             string local = _adjointNames[parameter.Name];

@@ -13,6 +13,7 @@ namespace Demo
         /// </summary>
         /// <returns>The value of <c>Outer</c>.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("AutoDiff.Generator", "1.0.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static double OuterGradient(double[] v, double scale, global::System.Span<double> dv, out double dscale)
         {
             global::AutoDiff.CompilerServices.GradientBuffer.CheckLength(dv.Length, v.Length, "dv", "v");

@@ -13,6 +13,7 @@ namespace Demo
         /// </summary>
         /// <returns>The value of <c>NewtonSqrt</c>.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("AutoDiff.Generator", "1.0.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static double NewtonSqrtGradient(double a, out double da)
         {
             da = 0;

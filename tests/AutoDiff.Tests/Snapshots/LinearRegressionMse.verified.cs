@@ -13,6 +13,7 @@ namespace Demo
         /// </summary>
         /// <returns>The value of <c>Mse</c>.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("AutoDiff.Generator", "1.0.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static double MseGradient(double w, double b, double[] xs, double[] ys, out double dw, out double db)
         {
             dw = 0;

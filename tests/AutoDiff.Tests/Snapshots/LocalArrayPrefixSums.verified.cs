@@ -13,6 +13,7 @@ namespace Demo
         /// </summary>
         /// <returns>The value of <c>PrefixSum</c>.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("AutoDiff.Generator", "1.0.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static double PrefixSumGradient(double[] x, global::System.Span<double> dx)
         {
             global::AutoDiff.CompilerServices.GradientBuffer.CheckLength(dx.Length, x.Length, "dx", "x");

@@ -13,6 +13,7 @@ namespace Demo
         /// </summary>
         /// <returns>The value of <c>SoftmaxScore</c>.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("AutoDiff.Generator", "1.0.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static double SoftmaxScoreGradient(double[] w, double[] x, int n, int k, global::System.Span<double> dw)
         {
             global::AutoDiff.CompilerServices.GradientBuffer.CheckLength(dw.Length, w.Length, "dw", "w");

@@ -13,6 +13,7 @@ namespace Demo
         /// </summary>
         /// <returns>The value of <c>SumUntil</c>.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("AutoDiff.Generator", "1.0.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static double SumUntilGradient(double[] xs, double limit, global::System.Span<double> dxs, out double dlimit)
         {
             global::AutoDiff.CompilerServices.GradientBuffer.CheckLength(dxs.Length, xs.Length, "dxs", "xs");
