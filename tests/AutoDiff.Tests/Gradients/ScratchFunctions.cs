@@ -198,4 +198,30 @@ public static partial class ScratchFunctions
 
         return s;
     }
+
+    /// <summary><see cref="RecurrenceOverRows"/> in float: the window tape holds floats.</summary>
+    [Differentiable]
+    public static float RecurrenceOverRowsF(float[] x)
+    {
+        int rows = x.Length / Width;
+        float[] t = new float[Width];
+        float h = 0.1f;
+        for (int r = 0; r < rows; r++)
+        {
+            for (int j = 0; j < Width; j++)
+            {
+                t[j] = x[r * Width + j] * h + x[r * Width + j];
+            }
+
+            float q = 0;
+            for (int j = 0; j < Width; j++)
+            {
+                q += t[j] * t[j];
+            }
+
+            h = MathF.Tanh(q + h);
+        }
+
+        return h;
+    }
 }

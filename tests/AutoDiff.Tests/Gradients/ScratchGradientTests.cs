@@ -34,4 +34,19 @@ public sealed class ScratchGradientTests
     [Fact]
     public void Gradient_OfManyArrayRows_MatchesFiniteDifferences() =>
         Check.Array(1206, S.ManyArrayRows, S.ManyArrayRowsGradient, Lengths);
+
+    [Fact]
+    public void Gradient_OfFloatRecurrenceOverRows_MatchesFiniteDifferencesAndDoubleTwin()
+    {
+        var s = new Sampler(1207);
+        foreach (int n in Lengths)
+        {
+            float[] x = s.ArrayF(n, -1.5, 1.5);
+            float[] g = Enumerable.Repeat(float.NaN, n).ToArray();
+            float value = S.RecurrenceOverRowsFGradient(x, g);
+            Assert.Equal(S.RecurrenceOverRowsF(x), value);
+            FiniteDifference.AssertGradientF(p => S.RecurrenceOverRowsF(p), x, g);
+            FiniteDifference.AssertGradientAgainstTwin(p => S.RecurrenceOverRows(p), x, g);
+        }
+    }
 }
