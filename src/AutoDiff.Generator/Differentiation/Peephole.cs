@@ -421,6 +421,8 @@ internal static partial class Peephole
                 continue;
             }
 
+            List<Node> lifted = LiftCounters(body, block.Header, ref counter, out List<Node> afterLoop);
+            output.AddRange(lifted);
             var assigned = new HashSet<string>(System.StringComparer.Ordinal);
             CollectAssigned(body, assigned);
             var views = new Dictionary<string, (string Element, bool Writable, string Name)>(System.StringComparer.Ordinal);
@@ -472,10 +474,80 @@ internal static partial class Peephole
             }
 
             output.Add(block with { Body = body });
+            output.AddRange(afterLoop);
         }
 
         return output;
     }
+
+    private static readonly Regex CounterCopy = new(@"^int (?<local>_count[0-9]+) = (?<name>[A-Za-z_][A-Za-z0-9_]*);$", RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// A counter that an inner loop carries in a local (<c>int _count2 = lIndex; … lIndex = _count2;</c> around it, from
+    /// <see cref="PromoteInvariantAccumulations"/>), when nothing else in the enclosing loop's body mentions it, is
+    /// carried in that local across the whole enclosing loop: the triangular Q·(x − μ) nest otherwise stores the
+    /// counter to memory and loads it back between rows, on the path of every row's first index.
+    /// </summary>
+    /// <returns>The copies to put before the enclosing loop; <paramref name="afterLoop"/> gets the stores after it.</returns>
+    private static List<Node> LiftCounters(List<Node> body, string header, ref int counter, out List<Node> afterLoop)
+    {
+        var before = new List<Node>();
+        afterLoop = new List<Node>();
+        if (LeavesMethod(body) || body.Exists(n => n is Line l && Regex.IsMatch(l.Text, @"^(?:break|continue);")))
+        {
+            return before;
+        }
+
+        for (int i = 0; i < body.Count; i++)
+        {
+            if (body[i] is not BlockNode guard)
+            {
+                continue;
+            }
+
+            int copy = guard.Body.FindIndex(n => n is Line l && CounterCopy.IsMatch(l.Text));
+            if (copy < 0)
+            {
+                continue;
+            }
+
+            Match match = CounterCopy.Match(((Line)guard.Body[copy]).Text);
+            string local = match.Groups["local"].Value, name = match.Groups["name"].Value;
+            string store = name + " = " + local + ";";
+            int back = guard.Body.FindLastIndex(n => n is Line l && l.Text == store);
+            Regex nameMention = MentionOf(name), localMention = MentionOf(local);
+            bool alone = back > copy && !nameMention.IsMatch(header) && !localMention.IsMatch(header) &&
+                         body.Where((n, k) => k != i).All(n => !Mentions(n, nameMention) && !Mentions(n, localMention)) &&
+                         guard.Body.Where((n, k) => k != copy && k != back).All(n => !Mentions(n, nameMention)) &&
+                         !nameMention.IsMatch(guard.Header) && !localMention.IsMatch(guard.Header);
+            if (!alone || BlockDeclares(guard.Body, local, copy))
+            {
+                continue;
+            }
+
+            // Renamed: the other sweep, at the same scope now, may carry a counter of the same name.
+            string carried = "_" + name.TrimStart('@', '_') + "Carried" + (++counter).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var rewritten = new List<Node>(guard.Body);
+            rewritten.RemoveAt(back);
+            rewritten.RemoveAt(copy);
+            body[i] = guard with { Body = Rename(rewritten, localMention, carried) };
+            before.Add(new Line($"int {carried} = {name};"));
+            afterLoop.Add(new Line($"{name} = {carried};"));
+        }
+
+        return before;
+    }
+
+    private static List<Node> Rename(List<Node> nodes, Regex mention, string replacement) => nodes.ConvertAll(n => n switch
+    {
+        Line line => new Line(mention.Replace(line.Text, replacement)),
+        BlockNode block => block with { Header = mention.Replace(block.Header, replacement), Body = Rename(block.Body, mention, replacement) },
+        _ => n,
+    });
+
+    /// <summary>Whether a block declares <paramref name="local"/> anywhere but at <paramref name="except"/>.</summary>
+    private static bool BlockDeclares(List<Node> nodes, string local, int except) =>
+        nodes.Where((n, k) => k != except).Any(n => n is Line l && Regex.IsMatch(l.Text, @"^[A-Za-z_][A-Za-z0-9_.:<>]*\s+" + Regex.Escape(local) + @"\s*="));
 
     private static readonly Regex PrivateAccumulation = new(@"^(?<array>[A-Za-z_][A-Za-z0-9_]*)\[(?<index>[^\[\]()]+)\] (?<op>[+-])= (?<value>.+);$", RegexOptions.CultureInvariant);
 
