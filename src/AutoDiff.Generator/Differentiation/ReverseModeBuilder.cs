@@ -495,10 +495,6 @@ internal sealed class ReverseModeBuilder
     private readonly Dictionary<string, string> _bufferElements = new(System.StringComparer.Ordinal);
 
     /// <summary>
-    /// Every array or span the generated code indexes, as printed, with its element type: the method's own, their
-    /// adjoints and gradient outputs, and preaccumulation buffers. Empty for forward-over-reverse (dual) code.
-    /// </summary>
-    /// <summary>
     /// Arrays only the generated code can reach: the adjoints of the method's own arrays and the gradient buffers. No
     /// other name refers to their elements.
     /// </summary>
@@ -517,6 +513,10 @@ internal sealed class ReverseModeBuilder
         return result;
     }
 
+    /// <summary>
+    /// Every array or span the generated code indexes, as printed, with its element type: the method's own, their
+    /// adjoints and gradient outputs, and preaccumulation buffers. Empty for forward-over-reverse (dual) code.
+    /// </summary>
     private IReadOnlyDictionary<string, string> SpanTypes()
     {
         var result = new Dictionary<string, string>(System.StringComparer.Ordinal);

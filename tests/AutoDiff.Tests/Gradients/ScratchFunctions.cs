@@ -224,4 +224,28 @@ public static partial class ScratchFunctions
 
         return h;
     }
+
+    /// <summary>A counted loop over rows that can stop early: its trip count is not known as it starts.</summary>
+    [Differentiable]
+    public static double RecurrenceWithBreak(double[] x)
+    {
+        int rows = x.Length / 2;
+        double[] t = new double[2];
+        double h = 0.2;
+        for (int r = 0; r < rows; r++)
+        {
+            for (int j = 0; j < 2; j++)
+            {
+                t[j] = x[r * 2 + j] + h;
+            }
+
+            h = Math.Sin(t[0] * t[1] + h);
+            if (h > 0.8)
+            {
+                break;
+            }
+        }
+
+        return h;
+    }
 }

@@ -49,4 +49,8 @@ public sealed class ScratchGradientTests
             FiniteDifference.AssertGradientAgainstTwin(p => S.RecurrenceOverRows(p), x, g);
         }
     }
+
+    [Fact]
+    public void Gradient_OfRecurrenceWithBreak_MatchesFiniteDifferences() =>
+        Check.Array(1208, S.RecurrenceWithBreak, S.RecurrenceWithBreakGradient, Lengths, lo: -2, hi: 2);
 }
