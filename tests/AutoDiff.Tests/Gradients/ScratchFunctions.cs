@@ -248,4 +248,44 @@ public static partial class ScratchFunctions
 
         return h;
     }
+
+    /// <summary>
+    /// A counter stepped through a triangle by the inner loops (as GMM's lIndex), carried across the whole nest, and
+    /// the same with the counter also read between rows, which keeps it in the variable.
+    /// </summary>
+    [Differentiable]
+    public static double TriangleCounter(double[] x)
+    {
+        int n = x.Length;
+        double[] l = new double[n * n];
+        for (int i = 0; i < n * n; i++)
+        {
+            l[i] = Math.Sin(i + 1.0);
+        }
+
+        double s = 0;
+        int c = 0;
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = i + 1; j < n; j++)
+            {
+                s += l[c] * x[i] * x[j];
+                c++;
+            }
+        }
+
+        int k = 0;
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = i + 1; j < n; j++)
+            {
+                s += l[k] * Math.Cos(x[j]) * x[i];
+                k++;
+            }
+
+            s += 0.01 * k * x[i];
+        }
+
+        return s;
+    }
 }

@@ -53,4 +53,8 @@ public sealed class ScratchGradientTests
     [Fact]
     public void Gradient_OfRecurrenceWithBreak_MatchesFiniteDifferences() =>
         Check.Array(1208, S.RecurrenceWithBreak, S.RecurrenceWithBreakGradient, Lengths, lo: -2, hi: 2);
+
+    [Fact]
+    public void Gradient_OfTriangleWithCounters_MatchesFiniteDifferences() =>
+        Check.Array(1209, S.TriangleCounter, S.TriangleCounterGradient, Lengths);
 }
