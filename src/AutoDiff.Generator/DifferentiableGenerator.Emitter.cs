@@ -201,24 +201,24 @@ public sealed partial class DifferentiableGenerator
             AppendLine(text, indent, "}");
         }
 
-        /// <summary>The generated body, or (for a method AutoDiff could not differentiate) a throw saying why, so callers still compile.</summary>
         /// <summary>Whether a generated body contains a loop (a statement starting <c>for</c>, <c>while</c> or <c>do</c>).</summary>
-    private static bool HasLoop(EquatableArray<string> lines)
-    {
-        foreach (string line in lines)
+        private static bool HasLoop(EquatableArray<string> lines)
         {
-            string statement = line.TrimStart();
-            if (statement.StartsWith("for (", System.StringComparison.Ordinal) || statement.StartsWith("while (", System.StringComparison.Ordinal) ||
-                statement == "do")
+            foreach (string line in lines)
             {
-                return true;
+                string statement = line.TrimStart();
+                if (statement.StartsWith("for (", System.StringComparison.Ordinal) || statement.StartsWith("while (", System.StringComparison.Ordinal) ||
+                    statement == "do")
+                {
+                    return true;
+                }
             }
+
+            return false;
         }
 
-        return false;
-    }
-
-    private static void AppendBodyOrStub(StringBuilder text, int indent, MethodModel method, string generatedName, EquatableArray<string>? body)
+        /// <summary>The generated body, or (for a method AutoDiff could not differentiate) a throw saying why, so callers still compile.</summary>
+        private static void AppendBodyOrStub(StringBuilder text, int indent, MethodModel method, string generatedName, EquatableArray<string>? body)
         {
             if (body is { } lines)
             {

@@ -399,7 +399,8 @@ internal static partial class Peephole
     /// The span locals that <see cref="PromoteInvariantAccumulations"/> declares before inner loops, when they view a
     /// whole array (no slice) that the enclosing counted loop never reassigns, are made once before that loop
     /// (<c>_icfView1</c>) and copied where they were made: a triangular loop nest otherwise rebuilds them from the
-    /// array variables on every outer iteration, reloading each from the stack in a large method.
+    /// array variables on every outer iteration, reloading each from the stack in a large method. Counters the inner
+    /// loops carry are carried across the enclosing loop as well (<see cref="LiftCounters"/>).
     /// </summary>
     /// <param name="nodes">The statements, after <see cref="PromoteInvariantAccumulations"/>.</param>
     /// <param name="counter">Numbers the views; shared by the calls for one method, whose sweeps share a scope.</param>
