@@ -50,6 +50,12 @@ internal sealed class ReverseModeBuilder
     /// array name → (element type, tape name). Declared as spans, so the name can refer to each window in turn.
     /// </summary>
     private readonly Dictionary<string, (string Element, string Tape)> _windowed = new(System.StringComparer.Ordinal);
+
+    /// <summary>
+    /// Tapes of their own for what counted loops record every iteration, a row per iteration (see
+    /// <see cref="SaveRowsOnTapes"/>): (element type, tape name).
+    /// </summary>
+    private readonly List<(string Element, string Tape)> _rowTapes = new();
     private readonly HashSet<string> _inlineDeclared = new();
 
     /// <summary>Locals declared at the top level of the method (outside any branch or loop).</summary>
@@ -215,6 +221,9 @@ internal sealed class ReverseModeBuilder
         _unclearedOutputs = uncleared;
         DeclareWindowedAsSpans(forward);
 
+        // A shared tape whose every record moved to rows of their own (SaveRowsOnTapes) is not rented.
+        _tapes.RemoveWhere(element => _rowTapes.Count > 0 && !MentionsText(forward, TapeName(element)) && !MentionsText(diff.Reverse, TapeName(element)));
+
         var lines = new CodeBuilder();
         if (_usesArena)
         {
@@ -240,7 +249,7 @@ internal sealed class ReverseModeBuilder
             lines.Line($"var {TapeName(element)} = global::AutoDiff.CompilerServices.Tape<{element}>.Rent();");
         }
 
-        foreach ((string element, string tape) in _windowed.Values)
+        foreach ((string element, string tape) in _windowed.Values.Concat(_rowTapes))
         {
             lines.Line($"var {tape} = global::AutoDiff.CompilerServices.Tape<{element}>.Rent();");
         }
@@ -284,7 +293,7 @@ internal sealed class ReverseModeBuilder
             lines.Line($"if ({local} is not null) global::AutoDiff.CompilerServices.TensorArena.Accumulate({parameter.GradientName}, {local});");
         }
 
-        if (_tapes.Count > 0 || _pooledAdjoints.Count > 0 || _windowed.Count > 0)
+        if (_tapes.Count > 0 || _pooledAdjoints.Count > 0 || _windowed.Count > 0 || _rowTapes.Count > 0)
         {
             lines.Blank();
             foreach (string element in _tapes)
@@ -292,7 +301,7 @@ internal sealed class ReverseModeBuilder
                 lines.Line($"global::AutoDiff.CompilerServices.Tape<{element}>.Return({TapeName(element)});");
             }
 
-            foreach ((string element, string tape) in _windowed.Values)
+            foreach ((string element, string tape) in _windowed.Values.Concat(_rowTapes))
             {
                 lines.Line($"global::AutoDiff.CompilerServices.Tape<{element}>.Return({tape});");
             }
@@ -1436,6 +1445,11 @@ internal sealed class ReverseModeBuilder
         {
             // The bounds are the same when the reverse sweep gets here: run the indices backwards from them, with
             // nothing counted or recorded.
+            if (WindowRows(loop, canonical) is { } rows)
+            {
+                body = SaveRowsOnTapes(canonical, rows, body, windowsBefore, windowsReverseBefore, windowsReverseAfter);
+            }
+
             forward.AddRange(windowsBefore);
             forward.Add(LoopNode(loop, canonical, header, condition, body.Forward.Concat(step.Forward).ToList()));
             var invariantBody = new List<Node>();
@@ -1666,6 +1680,72 @@ internal sealed class ReverseModeBuilder
 
         Code start = Print(canonical.Start);
         return (Code.Call("global::System.Math.Max", Code.Atom("0"), Code.Binary(endCode, "-", start)), Code.Binary(counter, "-", start));
+    }
+
+    /// <summary>
+    /// What every iteration of a counted loop records on a shared tape at the top level of its body (the old value of a
+    /// variable it overwrites, the branch an <c>if</c> took, an inner loop's trip count) goes instead into a window per
+    /// run of the loop, on a tape of its own, a row per iteration: <c>rows[i * n + k] = v;</c> and, in the reverse sweep,
+    /// <c>v = rows[i * n + k];</c>. Consecutive pushes wait on one another through the tape's count, kept in memory;
+    /// stores at known places do not. A type's records move only when the body's top-level pushes and the reverse's
+    /// top-level pops mirror each other exactly (what is recorded inside branches and inner loops stays on the shared
+    /// tape, in its own order). Not in split methods, whose sweeps share the thread's tapes, nor in dual code.
+    /// </summary>
+    private StmtDiff SaveRowsOnTapes(CanonicalLoop canonical, (Code Rows, Code Row) run, StmtDiff body,
+        List<Node> before, List<Node> reverseBefore, List<Node> reverseAfter)
+    {
+        if (_split || !ReferenceEquals(_names, TypeNames.Plain))
+        {
+            return body;
+        }
+
+        var forward = new List<Node>(body.Forward);
+        var reverse = new List<Node>(body.Reverse);
+        foreach ((string element, string plural) in new[] { ("double", "Doubles"), ("float", "Floats"), ("int", "Ints"), ("bool", "Bools") })
+        {
+            if (!_tapes.Contains(element))
+            {
+                continue;
+            }
+
+            string push = TapeName(element) + ".Push(";
+            string pop = " = " + TapeName(element) + ".Pop();";
+            List<int> pushes = Enumerable.Range(0, forward.Count)
+                .Where(i => forward[i] is Line line && line.Text.StartsWith(push, System.StringComparison.Ordinal) && line.Text.EndsWith(");", System.StringComparison.Ordinal))
+                .ToList();
+            List<int> pops = Enumerable.Range(0, reverse.Count)
+                .Where(i => reverse[i] is Line line && line.Text.EndsWith(pop, System.StringComparison.Ordinal))
+                .ToList();
+            int count = pushes.Count;
+            string Saved(int k) => ((Line)forward[pushes[k]]).Text.Substring(push.Length, ((Line)forward[pushes[k]]).Text.Length - push.Length - 2);
+            string Restored(int k) => ((Line)reverse[pops[count - 1 - k]]).Text.Substring(0, ((Line)reverse[pops[count - 1 - k]]).Text.Length - pop.Length);
+            if (count == 0 || pops.Count != count || Enumerable.Range(0, count).Any(k => Saved(k) != Restored(k)))
+            {
+                continue;
+            }
+
+            string variable = canonical.Variable.TrimStart('@');
+            string rows = _namer.Fresh("_" + variable + "Saved" + plural);
+            string tape = rows + "Tape";
+            _rowTapes.Add((element, tape));
+            _hoisted.Add(($"global::System.Span<{element}>", rows, "default"));
+            string size = count == 1 ? run.Rows.Text : Code.Binary(run.Rows, "*", Code.Atom(count.ToString(System.Globalization.CultureInfo.InvariantCulture))).Text;
+            Code rowStart = count == 1 ? run.Row : Code.Binary(run.Row, "*", Code.Atom(count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            string Slot(int k) => k == 0 ? rowStart.Text : Code.Binary(rowStart, "+", Code.Atom(k.ToString(System.Globalization.CultureInfo.InvariantCulture))).Text;
+            string saved = count <= 3 ? string.Join(", ", Enumerable.Range(0, count).Select(Saved)) : $"{count} values";
+            before.Add(new Comment($"each iteration saves {saved} in its row of {rows}, a window on a tape of its own"));
+            before.Add(new Line($"{rows} = {tape}.PushWindow({size});"));
+            reverseBefore.Add(new Line($"{rows} = {tape}.PeekWindow({size});"));
+            reverseAfter.Add(new Line($"{tape}.PopWindow({size});"));
+            var moves = Enumerable.Range(0, count).Select(k => (Value: Saved(k), Target: Restored(k))).ToList();
+            for (int k = 0; k < count; k++)
+            {
+                forward[pushes[k]] = new Line($"{rows}[{Slot(k)}] = {moves[k].Value};");
+                reverse[pops[count - 1 - k]] = new Line($"{moves[k].Target} = {rows}[{Slot(k)}];");
+            }
+        }
+
+        return new StmtDiff(forward, reverse);
     }
 
     /// <summary>The declarations of windowed arrays (<c>double[] a = new double[n];</c>) become span declarations.</summary>
@@ -2122,6 +2202,14 @@ internal sealed class ReverseModeBuilder
         IrWalker.Statements(new Block(new[] { statement }.ToEquatableArray()))
             .Any(s => IrWalker.OwnExpressions(s).Any(e => IrWalker.Mentions(e, name)) ||
                       (s is ForwardOnly forwardOnly && MentionsInText(forwardOnly.Code, name)));
+
+    /// <summary>Whether any generated line, block header or trailer in <paramref name="nodes"/> uses the identifier.</summary>
+    private static bool MentionsText(List<Node> nodes, string name) => nodes.Exists(node => node switch
+    {
+        Line line => MentionsInText(line.Text, name),
+        BlockNode block => MentionsInText(block.Header, name) || (block.Trailer is not null && MentionsInText(block.Trailer, name)) || MentionsText(block.Body, name),
+        _ => false,
+    });
 
     /// <summary>Whether C# text (a statement kept as the user wrote it) may use the identifier: any whole-word occurrence.</summary>
     private static bool MentionsInText(string code, string name)

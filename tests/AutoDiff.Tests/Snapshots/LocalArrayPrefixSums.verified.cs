@@ -21,16 +21,19 @@ namespace Demo
             double[] d_prefix = null!;
             double d_running = 0;
             double d_total = 0;
-            var _doubleTape = global::AutoDiff.CompilerServices.Tape<double>.Rent();
+            global::System.Span<double> _iSavedDoubles = default;
+            var _iSavedDoublesTape = global::AutoDiff.CompilerServices.Tape<double>.Rent();
 
             // Forward sweep: the original computation, saving what the reverse sweep needs.
             double[] prefix = new double[x.Length];
             d_prefix = global::System.Buffers.ArrayPool<double>.Shared.Rent(prefix.Length);
             global::System.Array.Clear(d_prefix, 0, prefix.Length);
             double running = 0d;
+            // each iteration saves running in its row of _iSavedDoubles, a window on a tape of its own
+            _iSavedDoubles = _iSavedDoublesTape.PushWindow(global::System.Math.Max(0, x.Length));
             for (int i = 0; i < x.Length; i++)
             {
-                _doubleTape.Push(running);
+                _iSavedDoubles[i] = running;
                 running += x[i];
                 prefix[i] = running * running;
             }
@@ -52,17 +55,19 @@ namespace Demo
             d_total += d_result;
             // line 20: for (int i = 0; i < prefix.Length; i++): done in the forward sweep
             // line 13: for (int i = 0; i < x.Length; i++), backwards
+            _iSavedDoubles = _iSavedDoublesTape.PeekWindow(global::System.Math.Max(0, x.Length));
             for (int i = x.Length - 1; i >= 0; i--)
             {
                 // line 16: prefix[i] = running * running;
                 d_running += d_prefix[i] * (2 * running);
                 d_prefix[i] = 0;
-                running = _doubleTape.Pop();
+                running = _iSavedDoubles[i];
                 // line 15: running += x[i];
                 dx[i] += d_running;
             }
+            _iSavedDoublesTape.PopWindow(global::System.Math.Max(0, x.Length));
 
-            global::AutoDiff.CompilerServices.Tape<double>.Return(_doubleTape);
+            global::AutoDiff.CompilerServices.Tape<double>.Return(_iSavedDoublesTape);
             if (d_prefix is not null) global::System.Buffers.ArrayPool<double>.Shared.Return(d_prefix);
             return result;
         }

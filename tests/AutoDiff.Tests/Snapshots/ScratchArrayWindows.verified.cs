@@ -21,8 +21,9 @@ namespace Demo
             double d_h = 0;
             double[] d_t = null!;
             global::System.Span<double> _tRows = default;
-            var _doubleTape = global::AutoDiff.CompilerServices.Tape<double>.Rent();
+            global::System.Span<double> _rSavedDoubles = default;
             var _tWindows = global::AutoDiff.CompilerServices.Tape<double>.Rent();
+            var _rSavedDoublesTape = global::AutoDiff.CompilerServices.Tape<double>.Rent();
 
             // Forward sweep: the original computation, saving what the reverse sweep needs.
             global::System.Span<double> t = new double[2];
@@ -31,6 +32,8 @@ namespace Demo
             double h = 0.1d;
             // t is written whole before it is read: each iteration's copy is a row of _tRows, on _tWindows
             _tRows = _tWindows.PushWindow(global::System.Math.Max(0, rows) * 2);
+            // each iteration saves h in its row of _rSavedDoubles, a window on a tape of its own
+            _rSavedDoubles = _rSavedDoublesTape.PushWindow(global::System.Math.Max(0, rows));
             for (int r = 0; r < rows; r++)
             {
                 t = _tRows.Slice(r * 2, 2);
@@ -38,7 +41,7 @@ namespace Demo
                 {
                     t[j] = x[r * 2 + j] * h;
                 }
-                _doubleTape.Push(h);
+                _rSavedDoubles[r] = h;
                 h = global::System.Math.Tanh(t[0] * t[1] + h);
             }
             double result = h;
@@ -49,10 +52,11 @@ namespace Demo
             d_h += d_result;
             // line 14: for (int r = 0; r < rows; r++), backwards
             _tRows = _tWindows.PeekWindow(global::System.Math.Max(0, rows) * 2);
+            _rSavedDoubles = _rSavedDoublesTape.PeekWindow(global::System.Math.Max(0, rows));
             for (int r = rows - 1; r >= 0; r--)
             {
                 t = _tRows.Slice(r * 2, 2);
-                h = _doubleTape.Pop();
+                h = _rSavedDoubles[r];
                 // line 21: h = Math.Tanh(t[0] * t[1] + h);
                 double _adj2 = d_h;
                 d_h = 0;
@@ -72,9 +76,10 @@ namespace Demo
                 }
             }
             _tWindows.PopWindow(global::System.Math.Max(0, rows) * 2);
+            _rSavedDoublesTape.PopWindow(global::System.Math.Max(0, rows));
 
-            global::AutoDiff.CompilerServices.Tape<double>.Return(_doubleTape);
             global::AutoDiff.CompilerServices.Tape<double>.Return(_tWindows);
+            global::AutoDiff.CompilerServices.Tape<double>.Return(_rSavedDoublesTape);
             if (d_t is not null) global::System.Buffers.ArrayPool<double>.Shared.Return(d_t);
             return result;
         }
