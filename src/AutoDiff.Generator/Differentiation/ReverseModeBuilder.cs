@@ -210,6 +210,8 @@ internal sealed class ReverseModeBuilder
             return BuildSplit(diff);
         }
 
+        PreaccumulateIntoOutputs(diff.Forward, diff.Reverse);
+
         // The forward sweep is cleaned up first: a stencil loop may write a gradient output whole, and then the
         // prologue does not clear it.
         var uncleared = new Dictionary<string, string>(System.StringComparer.Ordinal);
@@ -499,6 +501,79 @@ internal sealed class ReverseModeBuilder
 
         return result;
     }
+
+    private static readonly System.Text.RegularExpressions.Regex PreaccumulationBuffer = new(
+        @"^(?<element>double|float)\[\] (?<buffer>_g_[A-Za-z0-9_]+) = global::System\.Buffers\.ArrayPool<\k<element>>\.Shared\.Rent\((?<input>@?[A-Za-z_][A-Za-z0-9_]*)\.Length\);$",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// A fused loop's preaccumulation buffer for an input whose gradient output nothing else touches before the
+    /// buffer is added to it (no forward code mentions the output; the reverse sweep reaches the loop's
+    /// <c>AddScaled</c> first) becomes the output itself: the loop adds straight into the cleared output, and the reverse
+    /// sweep scales it in place. No pooled buffer, no clearing, no second pass adding it over.
+    /// </summary>
+    private void PreaccumulateIntoOutputs(List<Node> forward, List<Node> reverse)
+    {
+        if (!ReferenceEquals(_names, TypeNames.Plain))
+        {
+            return;
+        }
+
+        IReadOnlyDictionary<string, string> cleared = ClearedOutputs();
+        for (int i = 0; i < forward.Count; i++)
+        {
+            if (forward[i] is not Line rent || PreaccumulationBuffer.Match(rent.Text) is not { Success: true } match)
+            {
+                continue;
+            }
+
+            string element = match.Groups["element"].Value, buffer = match.Groups["buffer"].Value, input = match.Groups["input"].Value;
+            string? output = cleared.Where(pair => pair.Value == input).Select(pair => pair.Key).FirstOrDefault();
+            string clear = $"global::System.Array.Clear({buffer}, 0, {input}.Length);";
+            string addScaled = $"global::AutoDiff.CompilerServices.GradientBuffer.AddScaled(new global::System.ReadOnlySpan<{element}>({buffer}, 0, {input}.Length), ";
+            string giveBack = $"global::System.Buffers.ArrayPool<{element}>.Shared.Return({buffer});";
+            int added = reverse.FindIndex(n => n is Line line && line.Text.StartsWith(addScaled, System.StringComparison.Ordinal) && line.Text.EndsWith($", {output});", System.StringComparison.Ordinal));
+            int returned = reverse.FindIndex(n => n is Line line && line.Text == giveBack);
+            if (output is null || i + 1 >= forward.Count || forward[i + 1] is not Line { Text: var next } || next != clear || added < 0 || returned < 0 ||
+                MentionsText(forward, output) || MentionsText(reverse.GetRange(0, added), output) ||
+                !OnlyElementsOf(forward.Where((_, k) => k != i && k != i + 1).ToList(), buffer) ||
+                reverse.Where((_, k) => k != added && k != returned).Any(n => MentionsText(new List<Node> { n }, buffer)))
+            {
+                continue;
+            }
+
+            string scale = ((Line)reverse[added]).Text.Substring(addScaled.Length);
+            scale = scale.Substring(0, scale.Length - $", {output});".Length);
+            var mention = new System.Text.RegularExpressions.Regex($@"(?<![A-Za-z0-9_]){System.Text.RegularExpressions.Regex.Escape(buffer)}(?![A-Za-z0-9_])", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+            List<Node> renamed = RenameText(forward, mention, output);
+            forward.Clear();
+            forward.AddRange(renamed);
+            forward.RemoveRange(i, 2);
+            reverse[added] = new Line($"global::AutoDiff.CompilerServices.GradientBuffer.Scale({output}, {scale});");
+            reverse.RemoveAt(returned);
+            _bufferElements.Remove(buffer);
+            i--;
+        }
+    }
+
+    /// <summary>Whether every use of <paramref name="name"/> in the nodes is an element access (<c>name[…]</c>).</summary>
+    private static bool OnlyElementsOf(List<Node> nodes, string name)
+    {
+        var any = new System.Text.RegularExpressions.Regex($@"(?<![A-Za-z0-9_]){System.Text.RegularExpressions.Regex.Escape(name)}(?![A-Za-z0-9_])(?!\[)", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        return !nodes.Exists(node => node switch
+        {
+            Line line => any.IsMatch(line.Text),
+            BlockNode block => any.IsMatch(block.Header) || (block.Trailer is not null && any.IsMatch(block.Trailer)) || !OnlyElementsOf(block.Body, name),
+            _ => false,
+        });
+    }
+
+    private static List<Node> RenameText(List<Node> nodes, System.Text.RegularExpressions.Regex mention, string replacement) => nodes.ConvertAll(node => node switch
+    {
+        Line line => new Line(mention.Replace(line.Text, replacement)),
+        BlockNode block => block with { Header = mention.Replace(block.Header, replacement), Body = RenameText(block.Body, mention, replacement) },
+        _ => node,
+    });
 
     /// <summary>Buffers a fused loop accumulates into, with their element types (for <see cref="SpanTypes"/>).</summary>
     private readonly Dictionary<string, string> _bufferElements = new(System.StringComparer.Ordinal);

@@ -82,6 +82,21 @@ public static class GradientBuffer
     public static void AddScaled(ReadOnlySpan<float> source, float scale, Span<float> destination) =>
         System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(source, scale, destination, destination);
 
+    /// <summary>
+    /// Multiplies <paramref name="values"/> by <paramref name="scale"/> in place (vectorised): a gradient output that
+    /// holds only one loop's preaccumulated contributions, scaled by the adjoint they depend on.
+    /// </summary>
+    /// <param name="values">The contributions, scaled in place.</param>
+    /// <param name="scale">The adjoint they are scaled by.</param>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    public static void Scale(Span<double> values, double scale) =>
+        System.Numerics.Tensors.TensorPrimitives.Multiply(values, scale, values);
+
+    /// <inheritdoc cref="Scale(Span{double}, double)"/>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    public static void Scale(Span<float> values, float scale) =>
+        System.Numerics.Tensors.TensorPrimitives.Multiply(values, scale, values);
+
     /// <inheritdoc cref="AddScaled(ReadOnlySpan{double}, double, Span{double})"/>
     public static void AddScaled(ReadOnlySpan<Dual> source, Dual scale, Span<Dual> destination)
     {

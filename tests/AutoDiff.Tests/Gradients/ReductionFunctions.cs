@@ -440,4 +440,88 @@ public static partial class ReductionFunctions
         Record((long)(h[0] * 1e6));
         return s;
     }
+
+    /// <summary>A norm: the loop's preaccumulated gradient goes straight into the output, scaled in place.</summary>
+    [Differentiable]
+    public static double Norm(double[] x)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            s += x[i] * x[i];
+        }
+
+        return Math.Sqrt(s + 1e-3);
+    }
+
+    /// <summary>
+    /// The same sum, with x also read after the loop: the reverse sweep adds to the output before it reaches the loop's
+    /// contributions, so they must not be scaled in place.
+    /// </summary>
+    [Differentiable]
+    public static double LogSumPlusFirst(double[] x)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            s += Math.Exp(x[i]);
+        }
+
+        return Math.Log(s) + (x.Length > 0 ? x[0] * x[0] : 0);
+    }
+
+    /// <summary>Two reductions over the same input: only one of them can own its output.</summary>
+    [Differentiable]
+    public static double TwoReductionsOfOneInput(double[] x)
+    {
+        double a = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            a += Math.Exp(x[i]);
+        }
+
+        double b = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            b += x[i] * x[i];
+        }
+
+        return Math.Log(a + 1) * Math.Sqrt(b + 1);
+    }
+
+    /// <summary>A reduction read before it: x's earlier contribution reaches the output after the loop's, in the reverse sweep.</summary>
+    [Differentiable]
+    public static float ScaledMeanF(float[] x)
+    {
+        float first = x.Length > 0 ? x[0] : 0;
+        float s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            s += x[i] * first;
+        }
+
+        return s / (x.Length + 1) + MathF.Sin(first);
+    }
+
+    /// <summary>
+    /// A reduction whose sum is returned as is (its contributions go straight into the output, in the forward sweep)
+    /// after one that is not: the first loop's contributions must not be scaled together with the second's.
+    /// </summary>
+    [Differentiable]
+    public static double ReturnedReductionAfterAnother(double[] x)
+    {
+        double a = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            a += Math.Exp(x[i]);
+        }
+
+        double b = Math.Log(a + 1);
+        for (int i = 0; i < x.Length; i++)
+        {
+            b += x[i] * x[i];
+        }
+
+        return b;
+    }
 }

@@ -116,4 +116,33 @@ public sealed class ReductionGradientTests
         R.ScratchReadBySideEffectAfterLoopGradient(x, new double[x.Length]);
         Assert.Equal(fromFunction, R.LastRecorded);
     }
+
+    [Fact]
+    public void Gradient_OfNorm_MatchesFiniteDifferences() =>
+        Check.Array(627, R.Norm, R.NormGradient);
+
+    [Fact]
+    public void Gradient_OfReductionWhoseInputIsReadAfterTheLoop_MatchesFiniteDifferences() =>
+        Check.Array(628, R.LogSumPlusFirst, R.LogSumPlusFirstGradient);
+
+    [Fact]
+    public void Gradient_OfTwoReductionsOfOneInput_MatchesFiniteDifferences() =>
+        Check.Array(629, R.TwoReductionsOfOneInput, R.TwoReductionsOfOneInputGradient);
+
+    [Fact]
+    public void Gradient_OfFloatReductionOfAnInputReadBeforeIt_MatchesFiniteDifferences()
+    {
+        var s = new Sampler(630);
+        foreach (int n in new[] { 0, 1, 2, 5, 9 })
+        {
+            float[] x = s.ArrayF(n, -1.5, 1.5);
+            float[] g = Enumerable.Repeat(float.NaN, n).ToArray();
+            Assert.Equal(R.ScaledMeanF(x), R.ScaledMeanFGradient(x, g));
+            FiniteDifference.AssertGradientF(p => R.ScaledMeanF(p), x, g);
+        }
+    }
+
+    [Fact]
+    public void Gradient_OfReturnedReductionAfterAnother_MatchesFiniteDifferences() =>
+        Check.Array(631, R.ReturnedReductionAfterAnother, R.ReturnedReductionAfterAnotherGradient);
 }
