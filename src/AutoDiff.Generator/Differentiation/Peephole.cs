@@ -12,12 +12,17 @@ internal static partial class Peephole
 {
     private static readonly Regex Accumulation = new(@"^(?<target>[A-Za-z_@][A-Za-z0-9_\[\] +\-*]*?) (?<op>[+-])= (?<value>.+);$", RegexOptions.CultureInvariant);
 
-    public static List<Node> MergeAccumulations(List<Node> nodes)
+    /// <param name="nodes">The statements.</param>
+    /// <param name="primal">
+    /// Variables of the original computation, whose accumulations stay as written: <c>(s + a) + b</c> and
+    /// <c>s + (a + b)</c> round differently, and the generated method returns exactly what the original does.
+    /// </param>
+    public static List<Node> MergeAccumulations(List<Node> nodes, ISet<string>? primal = null)
     {
         var output = new List<Node>(nodes.Count);
         foreach (Node node in nodes)
         {
-            Node current = node is BlockNode block ? block with { Body = MergeAccumulations(block.Body) } : node;
+            Node current = node is BlockNode block ? block with { Body = MergeAccumulations(block.Body, primal) } : node;
 
             // The previous statement, looking past comments (they move above the merged statement).
             int previousIndex = output.Count - 1;
@@ -30,7 +35,8 @@ internal static partial class Peephole
                 Accumulation.Match(previous.Text) is { Success: true } first &&
                 Accumulation.Match(line.Text) is { Success: true } second &&
                 first.Groups["target"].Value == second.Groups["target"].Value &&
-                !second.Groups["value"].Value.Contains(first.Groups["target"].Value))
+                !second.Groups["value"].Value.Contains(first.Groups["target"].Value) &&
+                (primal is null || !primal.Contains(Identifier.Match(first.Groups["target"].Value).Value)))
             {
                 string target = first.Groups["target"].Value;
                 string op = first.Groups["op"].Value;

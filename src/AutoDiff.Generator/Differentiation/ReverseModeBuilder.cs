@@ -211,20 +211,22 @@ internal sealed class ReverseModeBuilder
         }
 
         PreaccumulateIntoOutputs(diff.Forward, diff.Reverse);
+        DropDeadRestores(diff.Forward, diff.Reverse);
 
         // The forward sweep is cleaned up first: a stencil loop may write a gradient output whole, and then the
         // prologue does not clear it.
         var uncleared = new Dictionary<string, string>(System.StringComparer.Ordinal);
         List<Node> forward = Peephole.PromoteInvariantAccumulations(
-            Peephole.HoistPooledBuffers(Peephole.HoistPowerOfTwoScales(Peephole.InitializeOnFirstAccumulation(Peephole.CarryStencilAccumulations(Peephole.MergeAccumulations(diff.Forward), AdjointArrayTypes(), ClearedOutputs(), uncleared)), ScalarOutputs())),
+            Peephole.HoistPooledBuffers(Peephole.HoistPowerOfTwoScales(Peephole.InitializeOnFirstAccumulation(Peephole.CarryStencilAccumulations(Peephole.MergeAccumulations(diff.Forward, PrimalNames()), AdjointArrayTypes(), ClearedOutputs(), uncleared)), ScalarOutputs())),
             CounterNames(), ArrayNames(), SpanTypes(), ScalarOutputs(), FreshArrays(), PrivateArrays());
         int views = 0;
         forward = Peephole.HoistSpanViews(forward, ref views);
         _unclearedOutputs = uncleared;
         DeclareWindowedAsSpans(forward);
 
-        // A shared tape whose every record moved to rows of their own (SaveRowsOnTapes) is not rented.
-        _tapes.RemoveWhere(element => _rowTapes.Count > 0 && !MentionsText(forward, TapeName(element)) && !MentionsText(diff.Reverse, TapeName(element)));
+        // A shared tape whose every record moved to rows of their own (SaveRowsOnTapes) or was dropped
+        // (DropDeadRestores) is not rented.
+        _tapes.RemoveWhere(element => !MentionsText(forward, TapeName(element)) && !MentionsText(diff.Reverse, TapeName(element)));
 
         var lines = new CodeBuilder();
         if (_usesArena)
@@ -371,7 +373,7 @@ internal sealed class ReverseModeBuilder
 
         forward.Blank();
         forward.Comment("Forward sweep: the original computation, recording what the reverse sweep needs.");
-        forward.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Forward)), CounterNames(), ArrayNames(), SpanTypes()));
+        forward.AddRange(Peephole.PromoteInvariantAccumulations(Peephole.InitializeOnFirstAccumulation(Peephole.MergeAccumulations(diff.Forward, PrimalNames())), CounterNames(), ArrayNames(), SpanTypes()));
         forward.Blank();
         forward.Comment($"Leave this call's values for {_method.Name}Reverse, which pops them in reverse order.");
         foreach ((string type, string name, _) in _hoisted)
@@ -556,6 +558,129 @@ internal sealed class ReverseModeBuilder
         }
     }
 
+    private static readonly System.Text.RegularExpressions.Regex ScalarRestore = new(
+        @"^(?<name>@?[A-Za-z_][A-Za-z0-9_]*) = (?<source>_(?:double|float|int|bool)Tape\.Pop\(\)|_saved_[A-Za-z0-9_]+);$",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// A variable whose old value the reverse sweep puts back but never reads afterwards (a running maximum whose
+    /// derivative needs only the branches taken, an accumulator whose loop was preaccumulated) is neither saved nor
+    /// restored: its pushes and restores go, and so does a <c>_saved_</c> copy nothing else reads.
+    /// </summary>
+    private void DropDeadRestores(List<Node> forward, List<Node> reverse)
+    {
+        if (!ReferenceEquals(_names, TypeNames.Plain))
+        {
+            return;
+        }
+
+        var restores = new List<Line>();
+        CollectLines(reverse, restores);
+        var candidates = new SortedSet<string>(restores.Select(l => ScalarRestore.Match(l.Text)).Where(m => m.Success).Select(m => m.Groups["name"].Value), System.StringComparer.Ordinal);
+        var forwardLines = new List<Line>();
+        CollectLines(forward, forwardLines);
+        foreach (string name in candidates)
+        {
+            // Every mention in the reverse sweep is a restore of this kind, and the forward sweep restores it nowhere
+            // (a fused loop runs its iterations' reverse there).
+            bool IsRestore(Node node) => node is Line line && ScalarRestore.Match(line.Text) is { Success: true } m && m.Groups["name"].Value == name;
+            if (forwardLines.Exists(l => IsRestore(l)))
+            {
+                continue;
+            }
+
+            if (CountMentions(reverse, name) != RemoveWhere(reverse, IsRestore, dryRun: true))
+            {
+                // Read somewhere: a restore at the top level of the reverse sweep (it runs once) is still dead when
+                // nothing after it reads the variable.
+                for (int r = reverse.Count - 1; r >= 0; r--)
+                {
+                    if (IsRestore(reverse[r]) && ScalarRestore.Match(((Line)reverse[r]).Text).Groups["source"].Value is var copy &&
+                        copy.StartsWith("_saved_", System.StringComparison.Ordinal) && !MentionsText(reverse.GetRange(r + 1, reverse.Count - r - 1), name))
+                    {
+                        reverse.RemoveAt(r);
+                        DropUnreadCopy(forward, reverse, copy, name);
+                    }
+                }
+
+                continue;
+            }
+
+            var sources = new HashSet<string>(System.StringComparer.Ordinal);
+            RemoveWhere(reverse, n =>
+            {
+                if (IsRestore(n))
+                {
+                    sources.Add(ScalarRestore.Match(((Line)n).Text).Groups["source"].Value);
+                    return true;
+                }
+
+                return false;
+            });
+            RemoveWhere(forward, n => n is Line line && sources.Any(source => source.EndsWith("Tape.Pop()", System.StringComparison.Ordinal) &&
+                line.Text == source.Substring(0, source.Length - "Pop()".Length) + "Push(" + name + ");"));
+            foreach (string copy in sources.Where(source => source.StartsWith("_saved_", System.StringComparison.Ordinal)))
+            {
+                DropUnreadCopy(forward, reverse, copy, name);
+            }
+        }
+    }
+
+    /// <summary>Removes the declaration <c>T copy = name;</c> from the forward sweep when the reverse sweep no longer reads the copy.</summary>
+    private static void DropUnreadCopy(List<Node> forward, List<Node> reverse, string copy, string name)
+    {
+        if (!MentionsText(reverse, copy))
+        {
+            RemoveWhere(forward, n => n is Line line && line.Text.EndsWith($" {copy} = {name};", System.StringComparison.Ordinal) && CountMentions(new List<Node> { n }, copy) == 1);
+        }
+    }
+
+    private static void CollectLines(List<Node> nodes, List<Line> lines)
+    {
+        foreach (Node node in nodes)
+        {
+            if (node is Line line)
+            {
+                lines.Add(line);
+            }
+            else if (node is BlockNode block)
+            {
+                CollectLines(block.Body, lines);
+            }
+        }
+    }
+
+    /// <summary>Removes the nodes, at any depth, that <paramref name="remove"/> selects; returns how many (or would).</summary>
+    private static int RemoveWhere(List<Node> nodes, System.Func<Node, bool> remove, bool dryRun = false)
+    {
+        int count = 0;
+        for (int i = nodes.Count - 1; i >= 0; i--)
+        {
+            if (remove(nodes[i]))
+            {
+                count++;
+                if (!dryRun)
+                {
+                    nodes.RemoveAt(i);
+                }
+            }
+            else if (nodes[i] is BlockNode block)
+            {
+                count += RemoveWhere(block.Body, remove, dryRun);
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>How many lines, block headers and trailers in <paramref name="nodes"/> use the identifier.</summary>
+    private static int CountMentions(List<Node> nodes, string name) => nodes.Sum(node => node switch
+    {
+        Line line => MentionsInText(line.Text, name) ? 1 : 0,
+        BlockNode block => (MentionsInText(block.Header, name) ? 1 : 0) + (block.Trailer is not null && MentionsInText(block.Trailer, name) ? 1 : 0) + CountMentions(block.Body, name),
+        _ => 0,
+    });
+
     /// <summary>Whether every use of <paramref name="name"/> in the nodes is an element access (<c>name[…]</c>).</summary>
     private static bool OnlyElementsOf(List<Node> nodes, string name)
     {
@@ -574,6 +699,9 @@ internal sealed class ReverseModeBuilder
         BlockNode block => block with { Header = mention.Replace(block.Header, replacement), Body = RenameText(block.Body, mention, replacement) },
         _ => node,
     });
+
+    /// <summary>The original computation's variables, as the generated code spells them.</summary>
+    private HashSet<string> PrimalNames() => new(_types.Keys.Concat(_types.Keys.Select(Identifiers.Escape)), System.StringComparer.Ordinal);
 
     /// <summary>Buffers a fused loop accumulates into, with their element types (for <see cref="SpanTypes"/>).</summary>
     private readonly Dictionary<string, string> _bufferElements = new(System.StringComparer.Ordinal);

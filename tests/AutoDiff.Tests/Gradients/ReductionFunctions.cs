@@ -524,4 +524,21 @@ public static partial class ReductionFunctions
 
         return b;
     }
+
+    /// <summary>
+    /// Two updates of the sum per iteration: <c>(s + a) - b</c> and <c>s + (a - b)</c> round differently, and the
+    /// gradient method must return exactly what this returns.
+    /// </summary>
+    [Differentiable]
+    public static double TwoUpdatesPerIteration(double[] x)
+    {
+        double s = 0.1;
+        for (int i = 0; i < x.Length; i++)
+        {
+            s += x[i] * 1.7;
+            s -= 0.3 * x[i] * x[i];
+        }
+
+        return s;
+    }
 }

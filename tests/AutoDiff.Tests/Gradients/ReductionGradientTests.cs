@@ -145,4 +145,8 @@ public sealed class ReductionGradientTests
     [Fact]
     public void Gradient_OfReturnedReductionAfterAnother_MatchesFiniteDifferences() =>
         Check.Array(631, R.ReturnedReductionAfterAnother, R.ReturnedReductionAfterAnotherGradient);
+
+    [Fact]
+    public void Gradient_OfTwoUpdatesPerIteration_ReturnsTheFunctionsValueExactly() =>
+        Check.Array(632, R.TwoUpdatesPerIteration, R.TwoUpdatesPerIterationGradient, lengths: new[] { 0, 1, 7, 64, 257 });
 }
