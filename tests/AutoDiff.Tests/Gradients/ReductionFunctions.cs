@@ -541,4 +541,20 @@ public static partial class ReductionFunctions
 
         return s;
     }
+
+    [Differentiable]
+    public static double TemporaryReusedAfterReduction(double[] x, double c)
+    {
+        double s = 0;
+        double t = c;
+        for (int i = 0; i < x.Length; i++)
+        {
+            t = Math.Sin(x[i]) * c;
+            t = t * t;
+            s += t;
+        }
+
+        t = Math.Cos(c);
+        return s * t;
+    }
 }

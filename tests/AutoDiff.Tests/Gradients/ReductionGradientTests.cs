@@ -149,4 +149,8 @@ public sealed class ReductionGradientTests
     [Fact]
     public void Gradient_OfTwoUpdatesPerIteration_ReturnsTheFunctionsValueExactly() =>
         Check.Array(632, R.TwoUpdatesPerIteration, R.TwoUpdatesPerIterationGradient, lengths: new[] { 0, 1, 7, 64, 257 });
+
+    [Fact]
+    public void Gradient_OfTemporaryReusedAfterAReduction_MatchesFiniteDifferences() =>
+        Check.ArrayScalar(633, R.TemporaryReusedAfterReduction, R.TemporaryReusedAfterReductionGradient);
 }
