@@ -28,7 +28,9 @@ internal static partial class Peephole
     /// the results are unchanged. When the loop is the first statement to touch a gradient output, starts its
     /// lowest offset at element 0 and ends its highest at the last element (<c>b</c> is <c>x.Length - k</c> for the
     /// highest offset <c>k</c>), it writes every element: the method's prologue clears the output only when the loop
-    /// will not run (the condition is given in <paramref name="unclearedOutputs"/>). The clear stays in the prologue,
+    /// will not run (the condition is given in <paramref name="unclearedOutputs"/>). A loop with a single offset carries
+    /// nothing, but when its one accumulation per iteration writes such an output whole, it becomes an assignment
+    /// (<c>dv[i] = e;</c>, a preaccumulated reduction's gradient) and the output is not cleared either. The clear stays in the prologue,
     /// where no other value is live: a call between the start of a fused loop's accumulators and their end makes the
     /// JIT keep the accumulators in memory.
     /// </remarks>
@@ -154,13 +156,28 @@ internal static partial class Peephole
                 }
             }
 
-            if (!qualifies || !any || offsets.Values.Distinct().Count() < 2)
+            if (!qualifies || !any)
             {
-                // One offset is a plain read-modify-write per element: nothing to carry.
                 continue;
             }
 
             int low = offsets.Values.Min(), high = offsets.Values.Max();
+            if (low == high)
+            {
+                // One offset is a plain read-modify-write per element: nothing to carry. But a single addition per
+                // iteration that covers a cleared output whole is its first write: it assigns, and nothing clears.
+                if (offsets.Count == 1 && WritesWhole(array, init, end, low, high, clearedOutputs, untouched))
+                {
+                    int at = offsets.Keys.Single();
+                    Match only = ElementAccumulation.Match(((Line)body[at]).Text);
+                    body = new List<Node>(body);
+                    body[at] = new Line($"{array}[{only.Groups["index"].Value}] = {Signed(only.Groups["op"].Value, only.Groups["value"].Value)};");
+                    unclearedOutputs[array] = $"{init} >= {end}";
+                }
+
+                continue;
+            }
+
             if (high - low > MaxStencilWidth)
             {
                 // Far-apart offsets would need a local per element in between.
@@ -174,14 +191,9 @@ internal static partial class Peephole
             string At(int offset) => offset == 0 ? v : offset > 0 ? $"{v} + {offset}" : $"{v} - {-offset}";
 
             // Written whole: the loop starts its lowest offset at element 0 and ends its highest at the last element.
-            bool writesWhole = false;
-            if (clearedOutputs.TryGetValue(array, out string? primal) && untouched.Contains(array) &&
-                int.TryParse(init.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int first) && first + low == 0 &&
-                LengthMinus.Match(end.Trim()) is { Success: true } length &&
-                (length.Groups["array"].Value == primal || length.Groups["array"].Value == array) &&
-                (length.Groups["k"].Success ? int.Parse(length.Groups["k"].Value, CultureInfo.InvariantCulture) : 0) == high)
+            bool writesWhole = WritesWhole(array, init, end, low, high, clearedOutputs, untouched);
+            if (writesWhole)
             {
-                writesWhole = true;
                 unclearedOutputs[array] = $"{init} >= {end}";
             }
 
@@ -213,7 +225,7 @@ internal static partial class Peephole
                 if (offset == high && !highStarted)
                 {
                     highStarted = true;
-                    rewritten.Add(new Line(op == "+" ? $"{type} {target} = {value};" : $"{type} {target} = -{(IsAtom(value) && !value.StartsWith("-", System.StringComparison.Ordinal) ? value : "(" + value + ")")};"));
+                    rewritten.Add(new Line($"{type} {target} = {Signed(op, value)};"));
                 }
                 else
                 {
@@ -235,6 +247,24 @@ internal static partial class Peephole
 
         return body;
     }
+
+    /// <summary>
+    /// Whether a loop from <paramref name="init"/> to <paramref name="end"/> whose accumulations into
+    /// <paramref name="array"/> sit at offsets <paramref name="low"/> to <paramref name="high"/> from its counter writes
+    /// every element of a gradient output nothing has touched yet: the lowest offset starts at element 0 and the highest
+    /// ends at the last element (<paramref name="end"/> is <c>x.Length - high</c>).
+    /// </summary>
+    private static bool WritesWhole(string array, string init, string end, int low, int high,
+        IReadOnlyDictionary<string, string> clearedOutputs, HashSet<string> untouched) =>
+        clearedOutputs.TryGetValue(array, out string? primal) && untouched.Contains(array) &&
+        int.TryParse(init.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int first) && first + low == 0 &&
+        LengthMinus.Match(end.Trim()) is { Success: true } length &&
+        (length.Groups["array"].Value == primal || length.Groups["array"].Value == array) &&
+        (length.Groups["k"].Success ? int.Parse(length.Groups["k"].Value, CultureInfo.InvariantCulture) : 0) == high;
+
+    /// <summary>The value an accumulation <c>op= value</c> assigns to an element that held zero.</summary>
+    private static string Signed(string op, string value) =>
+        op == "+" ? value : "-" + (IsAtom(value) && !value.StartsWith("-", System.StringComparison.Ordinal) ? value : "(" + value + ")");
 
     /// <summary><paramref name="end"/> + <paramref name="offset"/>, folding a trailing <c>- k</c> or <c>+ k</c>.</summary>
     private static string Shifted(string end, int offset)
