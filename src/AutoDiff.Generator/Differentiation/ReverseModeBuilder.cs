@@ -56,6 +56,12 @@ internal sealed class ReverseModeBuilder
     /// <see cref="SaveRowsOnTapes"/>): (element type, tape name).
     /// </summary>
     private readonly List<(string Element, string Tape)> _rowTapes = new();
+
+    /// <summary>Tapes of rows that live on the stack when they are small (<see cref="StackTopLevelRows"/>), rented only when not.</summary>
+    private readonly List<(string Element, string Tape)> _stackedRowTapes = new();
+
+    /// <summary>The most bytes of rows <see cref="StackTopLevelRows"/> puts on the stack.</summary>
+    private const int StackedRowBytes = 1024;
     private readonly HashSet<string> _inlineDeclared = new();
 
     /// <summary>Locals declared at the top level of the method (outside any branch or loop).</summary>
@@ -223,6 +229,7 @@ internal sealed class ReverseModeBuilder
         forward = Peephole.HoistSpanViews(forward, ref views);
         _unclearedOutputs = uncleared;
         DeclareWindowedAsSpans(forward);
+        StackTopLevelRows(forward, diff.Reverse);
 
         // A shared tape whose every record moved to rows of their own (SaveRowsOnTapes) or was dropped
         // (DropDeadRestores) is not rented.
@@ -256,6 +263,11 @@ internal sealed class ReverseModeBuilder
         foreach ((string element, string tape) in _windowed.Values.Concat(_rowTapes))
         {
             lines.Line($"var {tape} = global::AutoDiff.CompilerServices.Tape<{element}>.Rent();");
+        }
+
+        foreach ((string element, string tape) in _stackedRowTapes)
+        {
+            lines.Line($"global::AutoDiff.CompilerServices.Tape<{element}>? {tape} = null;");
         }
 
         lines.Blank();
@@ -297,7 +309,7 @@ internal sealed class ReverseModeBuilder
             lines.Line($"if ({local} is not null) global::AutoDiff.CompilerServices.TensorArena.Accumulate({parameter.GradientName}, {local});");
         }
 
-        if (_tapes.Count > 0 || _pooledAdjoints.Count > 0 || _windowed.Count > 0 || _rowTapes.Count > 0)
+        if (_tapes.Count > 0 || _pooledAdjoints.Count > 0 || _windowed.Count > 0 || _rowTapes.Count > 0 || _stackedRowTapes.Count > 0)
         {
             lines.Blank();
             foreach (string element in _tapes)
@@ -308,6 +320,11 @@ internal sealed class ReverseModeBuilder
             foreach ((string element, string tape) in _windowed.Values.Concat(_rowTapes))
             {
                 lines.Line($"global::AutoDiff.CompilerServices.Tape<{element}>.Return({tape});");
+            }
+
+            foreach ((string element, string tape) in _stackedRowTapes)
+            {
+                lines.Line($"if ({tape} is not null) global::AutoDiff.CompilerServices.Tape<{element}>.Return({tape});");
             }
 
             foreach ((string element, string adjoint) in _pooledAdjoints)
@@ -1949,6 +1966,52 @@ internal sealed class ReverseModeBuilder
         }
 
         return new StmtDiff(forward, reverse);
+    }
+
+    /// <summary>
+    /// Rows (<see cref="SaveRowsOnTapes"/>) of a loop at the top level of the method are filled once per call and read
+    /// once: up to <see cref="StackedRowBytes"/> bytes of them go on the stack (<c>stackalloc</c>), and the tape is
+    /// rented only for more. The span stays put from the forward sweep to the reverse, so it is not looked up again.
+    /// A log-sum-exp's branch per element is such a row, and renting a tape cost more than the loop it served.
+    /// </summary>
+    private void StackTopLevelRows(List<Node> forward, List<Node> reverse)
+    {
+        for (int t = _rowTapes.Count - 1; t >= 0; t--)
+        {
+            (string element, string tape) = _rowTapes[t];
+            string pushCall = $" = {tape}.PushWindow(";
+            int push = forward.FindIndex(n => n is Line line && line.Text.Contains(pushCall) && line.Text.EndsWith(");", System.StringComparison.Ordinal));
+            if (push < 0 || CountMentions(forward, tape) != 1 || CountMentions(reverse, tape) != 2)
+            {
+                continue;
+            }
+
+            string text = ((Line)forward[push]).Text;
+            string rows = text.Substring(0, text.IndexOf(pushCall, System.StringComparison.Ordinal));
+            string size = text.Substring(rows.Length + pushCall.Length, text.Length - rows.Length - pushCall.Length - 2);
+            int peek = reverse.FindIndex(n => n is Line line && line.Text == $"{rows} = {tape}.PeekWindow({size});");
+            int pop = reverse.FindIndex(n => n is Line line && line.Text == $"{tape}.PopWindow({size});");
+            if (peek < 0 || pop < 0 || MentionsText(forward.GetRange(0, push), rows))
+            {
+                continue;
+            }
+
+            int limit = StackedRowBytes / (element switch { "double" => 8, "float" or "int" => 4, _ => 1 });
+            string length = rows + "Length";
+            if (push > 0 && forward[push - 1] is Comment comment && comment.Text.EndsWith(", a window on a tape of its own", System.StringComparison.Ordinal))
+            {
+                forward[push - 1] = new Comment(comment.Text.Substring(0, comment.Text.Length - ", a window on a tape of its own".Length) +
+                    $", on the stack (past {limit} values, a window on a tape of its own)");
+            }
+
+            forward[push] = new Line($"int {length} = {size};");
+            forward.Insert(push + 1, new Line($"global::System.Span<{element}> {rows} = {length} <= {limit} ? stackalloc {element}[{length}] : ({tape} = global::AutoDiff.CompilerServices.Tape<{element}>.Rent()).PushWindow({length});"));
+            reverse.RemoveAt(System.Math.Max(peek, pop));
+            reverse.RemoveAt(System.Math.Min(peek, pop));
+            _hoisted.RemoveAll(h => h.Name == rows);
+            _rowTapes.RemoveAt(t);
+            _stackedRowTapes.Add((element, tape));
+        }
     }
 
     /// <summary>The declarations of windowed arrays (<c>double[] a = new double[n];</c>) become span declarations.</summary>

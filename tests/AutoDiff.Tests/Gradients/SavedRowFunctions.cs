@@ -105,4 +105,37 @@ public static partial class SavedRowFunctions
 
         return total + m;
     }
+
+    /// <summary>
+    /// A smooth recurrence at the top level of the method that records a double, an int (an inner loop's trip count)
+    /// and a bool (the branch taken) per iteration: rows of each type, on the stack or on a tape depending on the length.
+    /// </summary>
+    [Differentiable]
+    public static double SmoothRecurrence(double[] x)
+    {
+        double h = 0.5;
+        double s = 0;
+        int k = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            if (i % 3 == 0)
+            {
+                h = Math.Sin(h + x[i]);
+            }
+            else
+            {
+                h = h * 0.7 + 0.3 * Math.Cos(x[i]);
+            }
+
+            k = i % 4;
+            for (int j = 0; j < k; j++)
+            {
+                h = h * 0.9 + 0.01 * x[(i + j) % x.Length];
+            }
+
+            s += h * h;
+        }
+
+        return s;
+    }
 }

@@ -33,4 +33,15 @@ public sealed class SavedRowGradientTests
             FiniteDifference.AssertGradientAgainstTwin(p => S.NestedSaves(p), x, g);
         }
     }
+
+    /// <summary>
+    /// Rows of a top-level loop live on the stack up to 1024 bytes (128 doubles, 256 ints, 1024 bools) and on a rented
+    /// tape past that: lengths on both sides of each limit, twice each (the second call reuses the tapes the first returned).
+    /// </summary>
+    [Fact]
+    public void Gradient_OfRowsOnEitherSideOfTheStackLimit_MatchesFiniteDifferences()
+    {
+        int[] lengths = { 128, 129, 130, 256, 257, 258, 1024, 1025, 1026, 1500 };
+        Check.Array(1304, S.SmoothRecurrence, S.SmoothRecurrenceGradient, lengths.Concat(lengths).ToArray());
+    }
 }

@@ -21,16 +21,16 @@ namespace Demo
             double[] d_prefix = null!;
             double d_running = 0;
             double d_total = 0;
-            global::System.Span<double> _iSavedDoubles = default;
-            var _iSavedDoublesTape = global::AutoDiff.CompilerServices.Tape<double>.Rent();
+            global::AutoDiff.CompilerServices.Tape<double>? _iSavedDoublesTape = null;
 
             // Forward sweep: the original computation, saving what the reverse sweep needs.
             double[] prefix = new double[x.Length];
             d_prefix = global::System.Buffers.ArrayPool<double>.Shared.Rent(prefix.Length);
             global::System.Array.Clear(d_prefix, 0, prefix.Length);
             double running = 0d;
-            // each iteration saves running in its row of _iSavedDoubles, a window on a tape of its own
-            _iSavedDoubles = _iSavedDoublesTape.PushWindow(global::System.Math.Max(0, x.Length));
+            // each iteration saves running in its row of _iSavedDoubles, on the stack (past 128 values, a window on a tape of its own)
+            int _iSavedDoublesLength = global::System.Math.Max(0, x.Length);
+            global::System.Span<double> _iSavedDoubles = _iSavedDoublesLength <= 128 ? stackalloc double[_iSavedDoublesLength] : (_iSavedDoublesTape = global::AutoDiff.CompilerServices.Tape<double>.Rent()).PushWindow(_iSavedDoublesLength);
             for (int i = 0; i < x.Length; i++)
             {
                 _iSavedDoubles[i] = running;
@@ -55,7 +55,6 @@ namespace Demo
             d_total += d_result;
             // line 20: for (int i = 0; i < prefix.Length; i++): done in the forward sweep
             // line 13: for (int i = 0; i < x.Length; i++), backwards
-            _iSavedDoubles = _iSavedDoublesTape.PeekWindow(global::System.Math.Max(0, x.Length));
             for (int i = x.Length - 1; i >= 0; i--)
             {
                 // line 16: prefix[i] = running * running;
@@ -65,9 +64,8 @@ namespace Demo
                 // line 15: running += x[i];
                 dx[i] += d_running;
             }
-            _iSavedDoublesTape.PopWindow(global::System.Math.Max(0, x.Length));
 
-            global::AutoDiff.CompilerServices.Tape<double>.Return(_iSavedDoublesTape);
+            if (_iSavedDoublesTape is not null) global::AutoDiff.CompilerServices.Tape<double>.Return(_iSavedDoublesTape);
             if (d_prefix is not null) global::System.Buffers.ArrayPool<double>.Shared.Return(d_prefix);
             return result;
         }

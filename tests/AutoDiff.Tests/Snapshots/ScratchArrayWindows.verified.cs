@@ -21,9 +21,8 @@ namespace Demo
             double d_h = 0;
             double[] d_t = null!;
             global::System.Span<double> _tRows = default;
-            global::System.Span<double> _rSavedDoubles = default;
             var _tWindows = global::AutoDiff.CompilerServices.Tape<double>.Rent();
-            var _rSavedDoublesTape = global::AutoDiff.CompilerServices.Tape<double>.Rent();
+            global::AutoDiff.CompilerServices.Tape<double>? _rSavedDoublesTape = null;
 
             // Forward sweep: the original computation, saving what the reverse sweep needs.
             global::System.Span<double> t = new double[2];
@@ -32,8 +31,9 @@ namespace Demo
             double h = 0.1d;
             // t is written whole before it is read: each iteration's copy is a row of _tRows, on _tWindows
             _tRows = _tWindows.PushWindow(global::System.Math.Max(0, rows) * 2);
-            // each iteration saves h in its row of _rSavedDoubles, a window on a tape of its own
-            _rSavedDoubles = _rSavedDoublesTape.PushWindow(global::System.Math.Max(0, rows));
+            // each iteration saves h in its row of _rSavedDoubles, on the stack (past 128 values, a window on a tape of its own)
+            int _rSavedDoublesLength = global::System.Math.Max(0, rows);
+            global::System.Span<double> _rSavedDoubles = _rSavedDoublesLength <= 128 ? stackalloc double[_rSavedDoublesLength] : (_rSavedDoublesTape = global::AutoDiff.CompilerServices.Tape<double>.Rent()).PushWindow(_rSavedDoublesLength);
             for (int r = 0; r < rows; r++)
             {
                 t = _tRows.Slice(r * 2, 2);
@@ -52,7 +52,6 @@ namespace Demo
             d_h += d_result;
             // line 14: for (int r = 0; r < rows; r++), backwards
             _tRows = _tWindows.PeekWindow(global::System.Math.Max(0, rows) * 2);
-            _rSavedDoubles = _rSavedDoublesTape.PeekWindow(global::System.Math.Max(0, rows));
             for (int r = rows - 1; r >= 0; r--)
             {
                 t = _tRows.Slice(r * 2, 2);
@@ -76,10 +75,9 @@ namespace Demo
                 }
             }
             _tWindows.PopWindow(global::System.Math.Max(0, rows) * 2);
-            _rSavedDoublesTape.PopWindow(global::System.Math.Max(0, rows));
 
             global::AutoDiff.CompilerServices.Tape<double>.Return(_tWindows);
-            global::AutoDiff.CompilerServices.Tape<double>.Return(_rSavedDoublesTape);
+            if (_rSavedDoublesTape is not null) global::AutoDiff.CompilerServices.Tape<double>.Return(_rSavedDoublesTape);
             if (d_t is not null) global::System.Buffers.ArrayPool<double>.Shared.Return(d_t);
             return result;
         }
