@@ -230,6 +230,7 @@ internal sealed class ReverseModeBuilder
         _unclearedOutputs = uncleared;
         DeclareWindowedAsSpans(forward);
         StackTopLevelRows(forward, diff.Reverse);
+        KeepLastTakenBranches(forward, diff.Reverse);
 
         // A shared tape whose every record moved to rows of their own (SaveRowsOnTapes) or was dropped
         // (DropDeadRestores) is not rented.
@@ -582,7 +583,8 @@ internal sealed class ReverseModeBuilder
     /// <summary>
     /// A variable whose old value the reverse sweep puts back but never reads afterwards (a running maximum whose
     /// derivative needs only the branches taken, an accumulator whose loop was preaccumulated) is neither saved nor
-    /// restored: its pushes and restores go, and so does a <c>_saved_</c> copy nothing else reads.
+    /// restored: its pushes and restores go, and so does a <c>_saved_</c> copy nothing else reads. Reads before the
+    /// first top-level statement of the reverse sweep that restores it do not count: they run before any restore.
     /// </summary>
     private void DropDeadRestores(List<Node> forward, List<Node> reverse)
     {
@@ -606,7 +608,10 @@ internal sealed class ReverseModeBuilder
                 continue;
             }
 
-            if (CountMentions(reverse, name) != RemoveWhere(reverse, IsRestore, dryRun: true))
+            // Dead when, from the first top-level statement that restores it on, the reverse sweep only restores it:
+            // what reads it before that statement runs before any restore.
+            int first = reverse.FindIndex(n => RemoveWhere(new List<Node> { n }, IsRestore, dryRun: true) > 0);
+            if (CountMentions(reverse.GetRange(first, reverse.Count - first), name) != RemoveWhere(reverse, IsRestore, dryRun: true))
             {
                 // Read somewhere: a restore at the top level of the reverse sweep (it runs once) is still dead when
                 // nothing after it reads the variable.
@@ -2011,6 +2016,134 @@ internal sealed class ReverseModeBuilder
             _hoisted.RemoveAll(h => h.Name == rows);
             _rowTapes.RemoveAt(t);
             _stackedRowTapes.Add((element, tape));
+        }
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex ReverseCountedLoop = new(
+        @"^for \(int (?<v>[A-Za-z_][A-Za-z0-9_]*) = .+; \k<v> >= (?<start>[0-9]{1,9}); \k<v>--\)$",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    private static readonly System.Text.RegularExpressions.Regex MovedAdjoint = new(
+        @"^(?<target>.+) (?<op>[+-])= (?<adjoint>[A-Za-z_@][A-Za-z0-9_]*);$",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// A loop at the top level of the method whose every iteration's reverse is only "if the branch was taken, move the
+    /// adjoint of a scalar into another place and clear it" (<c>if (_cond1) { dv[i] += d_max; d_max = 0; }</c>, the
+    /// reverse of a running maximum <c>if (v[i] &gt; max) max = v[i];</c>) passes the derivative on in the last
+    /// iteration that took the branch and in no other: the reverse runs backwards, so that iteration comes first, and
+    /// every later one moves a zero. The forward sweep then records only that iteration (<c>_iLast1 = i;</c>) instead of
+    /// a decision per iteration, and the reverse sweep runs the branch's reverse once, for it, instead of the loop:
+    /// what a person writes for the gradient of a maximum (an argmax). Exact, up to the sign of a zero.
+    /// </summary>
+    private void KeepLastTakenBranches(List<Node> forward, List<Node> reverse)
+    {
+        for (int t = _stackedRowTapes.Count - 1; t >= 0; t--)
+        {
+            (string element, string tape) = _stackedRowTapes[t];
+            string rows = tape.Substring(0, tape.Length - "Tape".Length);
+            string length = rows + "Length";
+            int declaration = forward.FindIndex(n => n is Line line && line.Text.StartsWith($"int {length} = ", System.StringComparison.Ordinal));
+            if (element != "bool" || declaration < 0 || declaration + 1 >= forward.Count ||
+                forward[declaration + 1] is not Line { Text: var stacked } || !stacked.StartsWith($"global::System.Span<bool> {rows} = ", System.StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            // The forward loop: its body ends by saving the decision (rows[slot] = c;), the only use of the rows there.
+            var saves = new List<(List<Node> Body, int Index)>();
+            FindLines(forward, line => line.Text.StartsWith(rows + "[", System.StringComparison.Ordinal), saves);
+            if (saves.Count != 1 || CountMentions(forward, rows) != 2)
+            {
+                continue;
+            }
+
+            (List<Node> forwardBody, int saveIndex) = saves[0];
+            string save = ((Line)forwardBody[saveIndex]).Text;
+            int equals = save.IndexOf("] = ", System.StringComparison.Ordinal);
+            if (equals < 0 || saveIndex != forwardBody.Count - 1)
+            {
+                continue;
+            }
+
+            string slot = save.Substring(rows.Length + 1, equals - rows.Length - 1);
+            string decision = save.Substring(equals + "] = ".Length).TrimEnd(';');
+            int branch = forwardBody.FindIndex(n => n is BlockNode block && block.Header == $"if ({decision})" && block.Trailer is null);
+            if (branch < 0 || forwardBody.Count(n => n is BlockNode) != 1)
+            {
+                continue;
+            }
+
+            // The reverse loop: a restore of the decision, then the branch, whose every line moves one adjoint.
+            string restore = $"{decision} = {rows}[{slot}];";
+            int loopIndex = reverse.FindIndex(n => n is BlockNode block && block.Body.OfType<Line>().FirstOrDefault()?.Text == restore);
+            if (loopIndex < 0 || CountMentions(reverse, rows) != 1 || ReverseCountedLoop.Match(((BlockNode)reverse[loopIndex]).Header) is not { Success: true } header)
+            {
+                continue;
+            }
+
+            var reverseLoop = (BlockNode)reverse[loopIndex];
+            List<Node> statements = reverseLoop.Body.Where(n => n is not Comment).ToList();
+            if (statements.Count != 2 || statements[1] is not BlockNode { Trailer: null } arm || arm.Header != $"if ({decision})" ||
+                !MovesOneAdjoint(arm.Body.Where(n => n is not Comment).ToList(), rows))
+            {
+                continue;
+            }
+
+            string variable = header.Groups["v"].Value;
+            string last = _namer.Fresh("_" + variable.TrimStart('@') + "Last");
+            var takenForward = (BlockNode)forwardBody[branch];
+            forwardBody[branch] = takenForward with { Body = new List<Node>(takenForward.Body) { new Line($"{last} = {variable};") } };
+            forwardBody.RemoveAt(saveIndex);
+            if (declaration > 0 && forward[declaration - 1] is Comment)
+            {
+                forward.RemoveAt(declaration - 1);
+                declaration--;
+            }
+
+            forward[declaration] = new Comment("the reverse sweep needs only which iteration last took the branch below, not a decision per iteration");
+            forward[declaration + 1] = new Line($"int {last} = -1;");
+            var once = new List<Node> { new Line($"int {variable} = {last};") };
+            once.AddRange(arm.Body);
+            reverse[loopIndex] = new BlockNode($"if ({last} >= {header.Groups["start"].Value})", once);
+            if (loopIndex > 0 && reverse[loopIndex - 1] is Comment heading && heading.Text.EndsWith(", backwards", System.StringComparison.Ordinal))
+            {
+                reverse[loopIndex - 1] = new Comment(heading.Text + ": only the last iteration that took the branch passes a derivative on");
+            }
+
+            _stackedRowTapes.RemoveAt(t);
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="lines"/> move the adjoint of one scalar elsewhere and clear it (<c>x[i] += d_s; … d_s = 0;</c>),
+    /// so that running them again after they ran once changes nothing.
+    /// </summary>
+    private static bool MovesOneAdjoint(List<Node> lines, string rows)
+    {
+        if (lines.Count < 2 || lines[lines.Count - 1] is not Line { Text: var clear } || !clear.EndsWith(" = 0;", System.StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        string adjoint = clear.Substring(0, clear.Length - " = 0;".Length);
+        return lines.Take(lines.Count - 1).All(n => n is Line line && MovedAdjoint.Match(line.Text) is { Success: true } move &&
+            move.Groups["adjoint"].Value == adjoint && !MentionsInText(move.Groups["target"].Value, adjoint) && !MentionsInText(move.Groups["target"].Value, rows));
+    }
+
+    /// <summary>The lines, at any depth, that <paramref name="match"/> selects, with the list that holds each and its index there.</summary>
+    private static void FindLines(List<Node> nodes, System.Func<Line, bool> match, List<(List<Node> Body, int Index)> found)
+    {
+        for (int i = 0; i < nodes.Count; i++)
+        {
+            if (nodes[i] is Line line && match(line))
+            {
+                found.Add((nodes, i));
+            }
+            else if (nodes[i] is BlockNode block)
+            {
+                FindLines(block.Body, match, found);
+            }
         }
     }
 

@@ -311,6 +311,33 @@ public sealed class SnapshotTests
                 }
             }
             """ },
+        { "LogSumExpLastTaken", "LogSumExp", """
+            public static partial class Functions
+            {
+                // The running maximum's reverse needs only the last element that raised it; the exponentials'
+                // gradient goes straight into the output, which nothing clears first.
+                [Differentiable]
+                public static double LogSumExp(double[] v)
+                {
+                    double max = v[0];
+                    for (int i = 1; i < v.Length; i++)
+                    {
+                        if (v[i] > max)
+                        {
+                            max = v[i];
+                        }
+                    }
+
+                    double sum = 0;
+                    for (int i = 0; i < v.Length; i++)
+                    {
+                        sum += Math.Exp(v[i] - max);
+                    }
+
+                    return Math.Log(sum) + max;
+                }
+            }
+            """ },
     };
 
     [Theory]
