@@ -231,6 +231,7 @@ internal sealed class ReverseModeBuilder
         DeclareWindowedAsSpans(forward);
         StackTopLevelRows(forward, diff.Reverse);
         KeepLastTakenBranches(forward, diff.Reverse);
+        forward = Peephole.HoistIterationWindows(forward);
 
         // A shared tape whose every record moved to rows of their own (SaveRowsOnTapes) or was dropped
         // (DropDeadRestores) is not rented.

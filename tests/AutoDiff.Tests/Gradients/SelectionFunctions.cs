@@ -127,4 +127,31 @@ public static partial class SelectionFunctions
 
         return s;
     }
+
+    /// <summary>
+    /// Maxima of groups whose size changes from group to group: the rows each group's loop records change size too, so
+    /// they cannot share one place on their tape across the outer loop.
+    /// </summary>
+    [Differentiable]
+    public static double SumOfVaryingGroupMaxima(double[] x)
+    {
+        double s = 0;
+        for (int r = 0; r < x.Length / 4; r++)
+        {
+            int size = r % 3 + 2;
+            int start = r * 5 % (x.Length - 3);
+            double m = x[start];
+            for (int c = 1; c < size; c++)
+            {
+                if (x[start + c] > m)
+                {
+                    m = x[start + c];
+                }
+            }
+
+            s += m * m;
+        }
+
+        return s;
+    }
 }

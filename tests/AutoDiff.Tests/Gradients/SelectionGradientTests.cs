@@ -91,4 +91,7 @@ public sealed class SelectionGradientTests
             FiniteDifference.AssertGradientAgainstTwin(p => S.CubedMin(p), x, g);
         }
     }
+
+    [Fact]
+    public void Gradient_OfSumOfVaryingGroupMaxima_MatchesFiniteDifferences() => CheckAll(1408, S.SumOfVaryingGroupMaxima, S.SumOfVaryingGroupMaximaGradient);
 }
