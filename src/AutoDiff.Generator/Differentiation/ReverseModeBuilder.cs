@@ -1034,6 +1034,31 @@ internal sealed partial class ReverseModeBuilder
     }
 
     /// <summary>The calls of <paramref name="value"/> worth keeping for the reverse sweep: outside <c>?:</c> branches, with an active argument.</summary>
+    /// <summary>
+    /// In <c>a * tanh(c)</c> with both factors active, a's partial is tanh(c) and tanh's derivative reuses tanh(c):
+    /// the reverse sweep computes it once, into a local both use (<c>double _t2 = Math.Tanh(cell);</c>), instead of
+    /// calling the function twice. Likewise the divisor of <c>a / sqrt(c)</c> when it is active (its partial divides by
+    /// its square), and the dividend when both are. Returns the calls kept this way, for the caller to forget after the
+    /// operation.
+    /// </summary>
+    private List<MathCall> ShareFactorResults(Binary operation, List<Node> output)
+    {
+        var shared = new List<MathCall>();
+        foreach ((Expr factor, Expr other, bool divisor) in new[] { (operation.Left, operation.Right, false), (operation.Right, operation.Left, operation.Operator == "/") })
+        {
+            if (factor is MathCall call && ResultReusingFunctions.Contains(call.Name) && !_callResults.ContainsKey(call) &&
+                _activity.IsActive(call) && (divisor || _activity.IsActive(other)))
+            {
+                string name = _namer.Numbered("_t");
+                output.Add(new Line($"{_names.Element(call.Type)} {name} = {Print(call).Text};"));
+                _callResults[call] = name;
+                shared.Add(call);
+            }
+        }
+
+        return shared;
+    }
+
     private IEnumerable<MathCall> ReusableCalls(Expr value)
     {
         switch (value)
@@ -2419,24 +2444,32 @@ internal sealed partial class ReverseModeBuilder
                 break;
 
             case Binary { Operator: "*" } b:
-                // d(a*b) = b da + a db
-                adjoint = Shareable(adjoint, ActiveCount(b.Left, b.Right), expr.Type, output);
-                Propagate(b.Left, adjoint.Times(Print(b.Right)), output);
-                Propagate(b.Right, adjoint.Times(Print(b.Left)), output);
-                break;
-
-            case Binary { Operator: "/" } b:
-                // d(a/b) = da / b - a db / b²
-                adjoint = Shareable(adjoint, ActiveCount(b.Left, b.Right), expr.Type, output);
-                Propagate(b.Left, adjoint with { Value = Code.Binary(adjoint.Value, "/", Print(b.Right)) }, output);
-                if (_activity.IsActive(b.Right))
                 {
-                    Code right = Print(b.Right);
-                    Code quotient = Code.Binary(Code.Multiply(adjoint.Value, Print(b.Left)), "/", Code.Binary(right, "*", right));
-                    Propagate(b.Right, new Adjoint(quotient, !adjoint.Negated), output);
+                    // d(a*b) = b da + a db
+                    adjoint = Shareable(adjoint, ActiveCount(b.Left, b.Right), expr.Type, output);
+                    List<MathCall> shared = ShareFactorResults(b, output);
+                    Propagate(b.Left, adjoint.Times(Print(b.Right)), output);
+                    Propagate(b.Right, adjoint.Times(Print(b.Left)), output);
+                    shared.ForEach(call => _callResults.Remove(call));
+                    break;
                 }
 
-                break;
+            case Binary { Operator: "/" } b:
+                {
+                    // d(a/b) = da / b - a db / b²
+                    adjoint = Shareable(adjoint, ActiveCount(b.Left, b.Right), expr.Type, output);
+                    List<MathCall> shared = ShareFactorResults(b, output);
+                    Propagate(b.Left, adjoint with { Value = Code.Binary(adjoint.Value, "/", Print(b.Right)) }, output);
+                    if (_activity.IsActive(b.Right))
+                    {
+                        Code right = Print(b.Right);
+                        Code quotient = Code.Binary(Code.Multiply(adjoint.Value, Print(b.Left)), "/", Code.Binary(right, "*", right));
+                        Propagate(b.Right, new Adjoint(quotient, !adjoint.Negated), output);
+                    }
+
+                    shared.ForEach(call => _callResults.Remove(call));
+                    break;
+                }
 
             case Conditional c:
                 {

@@ -557,4 +557,21 @@ public static partial class ReductionFunctions
         t = Math.Cos(c);
         return s * t;
     }
+
+    /// <summary>
+    /// Products and quotients with exp, tanh and sqrt whose results both a partial and their own derivative need
+    /// (computed once in the reverse sweep), inside a recurrence, whose forward sweep keeps nothing.
+    /// </summary>
+    [Differentiable]
+    public static double SharedFactorResults(double[] x, double c)
+    {
+        double h = 0.1;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double t = x[i] * c + h;
+            h = 0.5 * t * Math.Tanh(t + c) + x[i] / Math.Sqrt(1 + t * t) + Math.Exp(-t) / (2 + c * c);
+        }
+
+        return h;
+    }
 }

@@ -154,4 +154,8 @@ public sealed class ReductionGradientTests
     public void Gradient_OfTemporaryReusedAfterAReduction_MatchesFiniteDifferences() =>
         Check.ArrayScalar(633, R.TemporaryReusedAfterReduction, R.TemporaryReusedAfterReductionGradient,
             lengths: new[] { 0, 1, 5, 42, 43, 44, 200 }); // three doubles a row: 42 rows fit on the stack, 43 go on a tape
+
+    [Fact]
+    public void Gradient_OfSharedFactorResults_MatchesFiniteDifferences() =>
+        Check.ArrayScalar(634, R.SharedFactorResults, R.SharedFactorResultsGradient);
 }
