@@ -1006,10 +1006,25 @@ internal sealed partial class ReverseModeBuilder
         }
         else
         {
+            // v = tanh(a) in a loop, where v's old value is restored: until the restore, v holds tanh(a), which the
+            // derivative reuses (1 - v²); the restore moves after the adjoint code instead of the call being repeated.
+            bool resultInTarget = save && reverse.Count == 1 && context.InLoop && assign.Target is VarRef &&
+                                  assign.Value is MathCall reused && ResultReusingFunctions.Contains(reused.Name) && !_callResults.ContainsKey(reused);
+            if (resultInTarget)
+            {
+                _callResults[(MathCall)assign.Value] = target;
+            }
+
             Propagate(assign.Value, new Adjoint(adjoint, false), adjointCode);
             if (!firstDefinition && !declareHere)
             {
                 adjointCode.Add(new Line($"{adjoint.Text} = {(assign.Target.Type.IsTensor ? "null" : "0")};"));
+            }
+
+            if (resultInTarget)
+            {
+                adjointCode.AddRange(reverse);
+                reverse.Clear();
             }
         }
 

@@ -574,4 +574,24 @@ public static partial class ReductionFunctions
 
         return h;
     }
+
+    /// <summary>
+    /// Loop variables assigned tanh, exp and sqrt of values that do not mention them, whose old values the reverse
+    /// sweep restores: each derivative reuses the variable itself (1 - v², e, 0.5 / r) before the restore.
+    /// </summary>
+    [Differentiable]
+    public static double ResultsKeptInTheirVariables(double[] x, double c)
+    {
+        double v = 0.2, e = 1, r = 1, s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double a = x[i] * c + 0.5 * v - 0.1 * e;
+            v = Math.Tanh(a);
+            e = Math.Exp(0.3 * a - 0.2 * r);
+            r = Math.Sqrt(1 + v * v + e);
+            s += v * e / r;
+        }
+
+        return s + v * r;
+    }
 }

@@ -158,4 +158,8 @@ public sealed class ReductionGradientTests
     [Fact]
     public void Gradient_OfSharedFactorResults_MatchesFiniteDifferences() =>
         Check.ArrayScalar(634, R.SharedFactorResults, R.SharedFactorResultsGradient);
+
+    [Fact]
+    public void Gradient_OfResultsKeptInTheirVariables_MatchesFiniteDifferences() =>
+        Check.ArrayScalar(635, R.ResultsKeptInTheirVariables, R.ResultsKeptInTheirVariablesGradient, lengths: new[] { 0, 1, 2, 3, 5, 8, 13 });
 }
