@@ -59,8 +59,10 @@ internal static partial class Peephole
                         continue;
                     }
 
-                    string declaration = declarationAt >= 0 ? ((Line)body[declarationAt]).Text : null!;
-                    string prefix = declarationAt >= 0 ? declaration.Substring(0, declaration.Length - " = default;".Length) : rows;
+                    // Declared in the body: the declaration moves out with the push; otherwise the push assigns.
+                    string prefix = declarationAt >= 0 && body[declarationAt] is Line declaration
+                        ? declaration.Text.Substring(0, declaration.Text.Length - " = default;".Length)
+                        : rows;
                     var remove = new HashSet<int> { pushAt, popAt };
                     if (pushAt > 0 && body[pushAt - 1] is Comment explanation)
                     {
