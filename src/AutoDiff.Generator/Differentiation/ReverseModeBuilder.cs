@@ -1015,14 +1015,18 @@ internal sealed partial class ReverseModeBuilder
                 _callResults[(MathCall)assign.Value] = target;
             }
 
+            bool tapedPartials = context.InLoop && assign.Value is DiffCall called && TapePartials(called, forwardLine, forward);
             Propagate(assign.Value, new Adjoint(adjoint, false), adjointCode);
+            _tapedCall = null;
             if (!firstDefinition && !declareHere)
             {
                 adjointCode.Add(new Line($"{adjoint.Text} = {(assign.Target.Type.IsTensor ? "null" : "0")};"));
             }
 
-            if (resultInTarget)
+            if (resultInTarget || tapedPartials)
             {
+                // The restore of the target's old value comes after the adjoint code: until then the target holds the
+                // call's result, and the partials were pushed after the old value.
                 adjointCode.AddRange(reverse);
                 reverse.Clear();
             }
@@ -1072,6 +1076,51 @@ internal sealed partial class ReverseModeBuilder
         }
 
         return shared;
+    }
+
+    /// <summary>The call whose partials the forward sweep recorded (<see cref="TapePartials"/>), and their names.</summary>
+    private DiffCall? _tapedCall;
+
+    private List<string> _tapedPartials = new();
+
+    /// <summary>
+    /// <c>v = F(a, b)</c> in a loop, for a differentiable F with scalar parameters: the forward sweep calls F's gradient
+    /// instead of F (it returns F's value exactly), <c>v = FGradient(a, b, out _dF_1, out _dF_2);</c>, and records the
+    /// partials, so the reverse sweep reads them back instead of calling F's gradient again. A sigmoid gate in an LSTM
+    /// cell is such a call: its exponential is computed once, not twice.
+    /// </summary>
+    private bool TapePartials(DiffCall call, Line forwardLine, List<Node> forward)
+    {
+        string callText = Print(call).Text;
+        int at = forward.IndexOf(forwardLine);
+        if (_split || !ReferenceEquals(_names, TypeNames.Plain) || _registrations.Find(call.Callee.Key) is not null ||
+            !call.Callee.IsDifferentiable || call.Callee.Parameters.Any(p => p.IsDifferentiable && !p.Type.IsFloating) ||
+            at < 0 || !forwardLine.Text.EndsWith($" = {callText};", System.StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        _tapedPartials = new List<string>();
+        var outs = new List<string>();
+        var pushes = new List<Node>();
+        foreach (CalleeParameter parameter in call.Callee.Parameters.Where(p => p.IsDifferentiable))
+        {
+            string element = _names.Element(parameter.Type);
+            string name = _namer.Numbered($"_d{call.Callee.Name}_");
+            _hoisted.Add((element, name, "default"));
+            _tapes.Add(element);
+            _tapedPartials.Add(name);
+            outs.Add("out " + name);
+            pushes.Add(new Line($"{TapeName(element)}.Push({name});"));
+        }
+
+        // "v = F(a, b);" becomes "v = FGradient(a, b, out _dF_1, out _dF_2);", written as PropagateCall writes the call.
+        string head = forwardLine.Text.Substring(0, forwardLine.Text.Length - callText.Length - 1);
+        IEnumerable<string> arguments = call.Arguments.Select(a => Print(a).Text).Concat(outs);
+        forward[at] = new Line($"{head}{CalleePrefix(call)}{call.Callee.Name}{_names.GradientSuffix}({string.Join(", ", arguments)});");
+        forward.InsertRange(at + 1, pushes);
+        _tapedCall = call;
+        return true;
     }
 
     private IEnumerable<MathCall> ReusableCalls(Expr value)
@@ -2613,6 +2662,23 @@ internal sealed partial class ReverseModeBuilder
         string prefix = _mergedCallTarget ?? "_ = ";
         _mergedCallTarget = null;
         adjoint = Shareable(adjoint, 2, call.Type, output);
+        if (ReferenceEquals(call, _tapedCall))
+        {
+            // The forward sweep called the gradient and recorded the partials: read them back, last pushed first.
+            var partials = call.Callee.Parameters.Select((p, i) => (Parameter: p, Argument: call.Arguments[i])).Where(x => x.Parameter.IsDifferentiable).ToList();
+            for (int j = partials.Count - 1; j >= 0; j--)
+            {
+                output.Add(new Line($"{_tapedPartials[j]} = {TapeName(_names.Element(partials[j].Parameter.Type))}.Pop();"));
+            }
+
+            for (int j = 0; j < partials.Count; j++)
+            {
+                Propagate(partials[j].Argument, adjoint.Times(Code.Atom(_tapedPartials[j])), output);
+            }
+
+            return;
+        }
+
         var arguments = new List<string>();
         var gradients = new List<string>();
         var after = new List<Node>();

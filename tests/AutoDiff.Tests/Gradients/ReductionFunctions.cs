@@ -594,4 +594,45 @@ public static partial class ReductionFunctions
 
         return s + v * r;
     }
+
+    /// <summary>A gate with two differentiable parameters and an integer one.</summary>
+    [Differentiable]
+    public static double Gate(double z, double scale, int shift) => scale / (1 + Math.Exp(shift - z));
+
+    /// <summary><see cref="Gate"/> in float.</summary>
+    [Differentiable]
+    public static float GateF(float z, float scale, int shift) => scale / (1 + MathF.Exp(shift - z));
+
+    /// <summary>
+    /// A recurrence through a differentiable call: the forward sweep calls the gate's gradient and records its partials,
+    /// which the reverse sweep reads back instead of calling it again.
+    /// </summary>
+    [Differentiable]
+    public static double GatedRecurrence(double[] x, double c)
+    {
+        double h = 0.3, s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double g = Gate(x[i] * c + h, 1.5 + 0.1 * h, i % 2);
+            h = g * h + (1 - g) * x[i];
+            s += h * h;
+        }
+
+        return s;
+    }
+
+    /// <summary><see cref="GatedRecurrence"/> in float.</summary>
+    [Differentiable]
+    public static float GatedRecurrenceF(float[] x, float c)
+    {
+        float h = 0.3f, s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            float g = GateF(x[i] * c + h, 1.5f + 0.1f * h, i % 2);
+            h = g * h + (1 - g) * x[i];
+            s += h * h;
+        }
+
+        return s;
+    }
 }

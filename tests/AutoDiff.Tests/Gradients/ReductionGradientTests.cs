@@ -162,4 +162,25 @@ public sealed class ReductionGradientTests
     [Fact]
     public void Gradient_OfResultsKeptInTheirVariables_MatchesFiniteDifferences() =>
         Check.ArrayScalar(635, R.ResultsKeptInTheirVariables, R.ResultsKeptInTheirVariablesGradient, lengths: new[] { 0, 1, 2, 3, 5, 8, 13 });
+
+    [Fact]
+    public void Gradient_OfGatedRecurrence_MatchesFiniteDifferences() =>
+        Check.ArrayScalar(636, R.GatedRecurrence, R.GatedRecurrenceGradient, lengths: new[] { 0, 1, 2, 3, 5, 8, 13 });
+
+    [Fact]
+    public void Gradient_OfGatedRecurrenceF_MatchesFiniteDifferencesAndDoubleTwin()
+    {
+        var s = new Sampler(637);
+        foreach (int n in new[] { 0, 1, 2, 5, 9 })
+        {
+            float[] x = s.ArrayF(n, -1.5, 1.5);
+            float c = s.NextF(-1.5, 1.5);
+            float[] g = Enumerable.Repeat(float.NaN, n).ToArray();
+            Assert.Equal(R.GatedRecurrenceF(x, c), R.GatedRecurrenceFGradient(x, c, g, out float dc));
+            float[] all = x.Append(c).ToArray();
+            float[] gradient = g.Append(dc).ToArray();
+            FiniteDifference.AssertGradientF(p => R.GatedRecurrenceF(p[..n], p[n]), all, gradient);
+            FiniteDifference.AssertGradientAgainstTwin(p => R.GatedRecurrence(p[..n], p[n]), all, gradient);
+        }
+    }
 }
